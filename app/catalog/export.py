@@ -66,7 +66,7 @@ class _Names:
     def __init__(self, conn: Connection) -> None:
         def names(model: type[m.Base], col: str = "name") -> dict[int, str]:
             table = _t(model)
-            return dict(conn.execute(select(table.c.id, table.c[col])).tuples().all())
+            return dict(conn.execute(select(table.c.id, table.c[col])).all())
 
         self.currency = names(m.Currency, "code")
         self.price_book = names(m.PriceBook, "code")
@@ -410,7 +410,8 @@ def packages_document(conn: Connection, package_ids: set[int] | None = None) -> 
             price_books: Doc = {}
             for charges in ch.by_frequency.get(f.id, []):
                 book = price_books.setdefault(names.price_book[charges.price_book_id], {})
-                book[names.currency[charges.currency_id]] = _charges_doc(charges, ch, names)
+                if charges.currency_id is not None:
+                    book[names.currency[charges.currency_id]] = _charges_doc(charges, ch, names)
             freqs.append(
                 {
                     "name": f.name,

@@ -123,6 +123,7 @@ def import_catalog(db: Database, doc: object, *, source: str = "catalog") -> Cha
     try:
         with db.engine.begin() as conn:
             stale = writer.write_reference(conn, doc)
+            writer.write_counting_rules(conn, doc, with_items=False)
             stale_packages, stale_freqs = writer.write_packages(conn, packages)
             stale_rules = writer.write_counting_rules(conn, doc)
             users = _stale_in_use(conn, stale_freqs)
@@ -273,7 +274,7 @@ def check_package(db: Database, package: Doc, *, original_name: str | None = Non
                                     f"a package named '{package['name']}' already exists"))
         others = dict(conn.execute(
             select(fr.c.name, pkg.c.name).join(pkg, pkg.c.id == fr.c.package_id)
-            .where(pkg.c.id != (own_id if own_id is not None else -1))).tuples().all())
+            .where(pkg.c.id != (own_id if own_id is not None else -1))).all())
     for i, f in enumerate(package.get("frequencies", [])):
         if f["name"] in others and f["name"] not in renamed_from:
             problems.append(Problem(

@@ -228,9 +228,10 @@ def write_reference(conn: Connection, doc: Doc, *, renames: dict[str, dict[Any, 
     return stale
 
 
-def write_counting_rules(conn: Connection, doc: Doc,
-                         renames: dict[Any, Any] | None = None) -> set[int]:
-    """Counting rules name packages, so they are written after the packages."""
+def write_counting_rules(conn: Connection, doc: Doc, renames: dict[Any, Any] | None = None,
+                         *, with_items: bool = True) -> set[int]:
+    """Counting rules name packages and frequencies name counting rules: write the rules first
+    without their items, then the packages, then the rules again with their items."""
     ids = _Ids(conn)
     statuses = ids.load(m.Status)
     services = ids.load(m.Service)
@@ -240,6 +241,8 @@ def write_counting_rules(conn: Connection, doc: Doc,
                              renames=renames)
     _clear_children(conn, m.CountingRuleItem, "counting_rule_id", rules.values())
     _clear_children(conn, m.CountingRuleStatus, "counting_rule_id", rules.values())
+    if not with_items:
+        return stale
     inserts = _Inserts(conn, ids)
     for rule in doc.get("counting_rules", []):
         rid = rules[rule["name"]]
@@ -398,6 +401,10 @@ def write_packages(conn: Connection, packages: list[Doc], *, only: bool = False,
                             position=pos)
             cpos = 0
             for book, by_currency in f["price_books"].items():
+                if not by_currency:
+                    inserts.add(m.FrequencyCharges, frequency_id=fid, price_book_id=books[book],
+                                currency_id=None, position=cpos)
+                    cpos += 1
                 for code, charges in by_currency.items():
                     cid = inserts.add(m.FrequencyCharges, frequency_id=fid,
                                       price_book_id=books[book], currency_id=currencies[code],

@@ -351,14 +351,20 @@ class FrequencyCustomValue(Base):
 
 
 class FrequencyCharges(Base):
-    """The charges of one frequency in one price book and currency."""
+    """The charges of one frequency in one price book and currency.
+
+    A row without a currency records a price book added to the frequency before any currency
+    was priced in it (``"price_books": {"EU": {}}``).
+    """
 
     __tablename__ = "frequency_charges"
     __table_args__ = (UniqueConstraint("frequency_id", "price_book_id", "currency_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     frequency_id: Mapped[int] = _fk("package_frequency.id", cascade=True)
     price_book_id: Mapped[int] = _fk("price_book.id")
-    currency_id: Mapped[int] = _fk("currency.id")
+    currency_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("currency.id", ondelete="RESTRICT"), nullable=True, index=True
+    )
     position: Mapped[int] = mapped_column(default=0)
 
 

@@ -429,7 +429,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('frequency_id', sa.Integer(), nullable=False),
     sa.Column('price_book_id', sa.Integer(), nullable=False),
-    sa.Column('currency_id', sa.Integer(), nullable=False),
+    sa.Column('currency_id', sa.Integer(), nullable=True),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['currency_id'], ['currency.id'], name=op.f('fk_frequency_charges_currency_id_currency'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['frequency_id'], ['package_frequency.id'], name=op.f('fk_frequency_charges_frequency_id_package_frequency'), ondelete='CASCADE'),
