@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench build clean
+.PHONY: run test lint typecheck pytest bench build smoke clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ bench: $(STAMP)
 build: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[installer]'
 	$(BIN)/python installer/build.py
+
+smoke: build
+	$(BIN)/python installer/smoke_test.py dist/catalog-editor
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache

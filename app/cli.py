@@ -10,67 +10,19 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
 from app import __version__
-from app.paths import default_database
+from app.cli_common import BAD_INPUT, db_option, fail, open_db, read_json
 
-BAD_INPUT = 2
-
-
-def fail(message: str, lines: list[str] | None = None) -> NoReturn:
-    """Print a bad-input message (and detail lines) on stderr and exit with status 2."""
-    for line in lines or [message]:
-        click.echo(line, err=True)
-    if lines:
-        click.echo(message, err=True)
-    raise SystemExit(BAD_INPUT)
-
-
-def _db_option(func: Any) -> Any:
-    return click.option(
-        "--db", "db_path", type=click.Path(dir_okay=False, path_type=str), default=None,
-        help=f"Catalog database file or SQLAlchemy URL [default: {default_database()}]",
-    )(func)
-
-
-def _open(db_path: str | None, *, create: bool = True) -> Any:
-    from app.models.database import DatabaseError, open_database
-
-    target = db_path or str(default_database())
-    try:
-        return open_database(target, create=create)
-    except DatabaseError as exc:
-        fail(str(exc))
-
-
-def _read_json(path: str) -> Any:
-    from app.catalog.errors import ImportFailure
-
-    try:
-        from app.catalog.safe_json import load_json_document
-    except ImportError:  # pragma: no cover - safe_json ships with the app
-        load_json_document = None
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        fail(f"{path}: cannot read the file ({exc.strerror})")
-    if load_json_document is not None:
-        try:
-            return load_json_document(data, source=path)
-        except ImportFailure as exc:
-            fail(exc.message)
-    try:
-        return json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
-        fail(f"{path}: not valid JSON ({exc})")
+__all__ = ["BAD_INPUT", "cli", "fail", "main"]
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="catalog-editor")
-@_db_option
+@db_option
 @click.option("--demo", is_flag=True, help="Load the demo catalog into an empty database.")
 @click.pass_context
 def cli(ctx: click.Context, db_path: str | None, demo: bool) -> None:
@@ -91,7 +43,7 @@ def validate_cmd(catalog: str, warnings: bool) -> None:
     """Check CATALOG.json: schema, references and business rules."""
     from app.catalog.store import validate_document
 
-    doc = _read_json(catalog)
+    doc = read_json(catalog)
     problems = validate_document(doc)
     errors = [p for p in problems if p.severity == "error"]
     lint = [p for p in problems if p.severity != "error"]
@@ -110,7 +62,7 @@ def validate_cmd(catalog: str, warnings: bool) -> None:
 
 
 @cli.command("import")
-@_db_option
+@db_option
 @click.argument("catalog", type=click.Path(dir_okay=False, path_type=str))
 @click.option("--format", "fmt", type=click.Choice(["json", "killbill-xml"]), default="json",
               show_default=True)
@@ -130,8 +82,8 @@ def import_cmd(db_path: str | None, catalog: str, fmt: str) -> None:
         except ImportFailure as exc:
             fail(f"{catalog}: {exc.message}")
     else:
-        doc = _read_json(catalog)
-    db = _open(db_path)
+        doc = read_json(catalog)
+    db = open_db(db_path)
     try:
         import_catalog(db, doc, source=catalog)
     except ImportFailure as exc:
@@ -146,7 +98,7 @@ def import_cmd(db_path: str | None, catalog: str, fmt: str) -> None:
 
 
 @cli.command("export")
-@_db_option
+@db_option
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=str), default="-",
               help="Output file [default: standard output]")
 @click.option("--format", "fmt", type=click.Choice(["json", "killbill-xml"]), default="json",
@@ -155,7 +107,7 @@ def export_cmd(db_path: str | None, out: str, fmt: str) -> None:
     """Write the database's catalog as JSON (or Kill Bill catalog XML)."""
     from app.catalog.store import export_catalog, record_export
 
-    db = _open(db_path, create=False)
+    db = open_db(db_path, create=False)
     try:
         doc = export_catalog(db)
         if fmt == "killbill-xml":

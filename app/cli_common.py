@@ -1,0 +1,62 @@
+"""Helpers shared by the ``catalog-editor`` sub-commands: failing with status 2, the --db
+option, opening the database, reading JSON input safely."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from app.paths import default_database
+
+BAD_INPUT = 2
+
+
+def fail(message: str, lines: list[str] | None = None) -> NoReturn:
+    """Print a bad-input message (and detail lines) on stderr and exit with status 2."""
+    for line in lines or [message]:
+        click.echo(line, err=True)
+    if lines:
+        click.echo(message, err=True)
+    raise SystemExit(BAD_INPUT)
+
+
+def db_option(func: Any) -> Any:
+    return click.option(
+        "--db", "db_path", type=click.Path(dir_okay=False, path_type=str), default=None,
+        help=f"Catalog database file or SQLAlchemy URL [default: {default_database()}]",
+    )(func)
+
+
+def open_db(db_path: str | None, *, create: bool = True) -> Any:
+    from app.models.database import DatabaseError, open_database
+
+    target = db_path or str(default_database())
+    try:
+        return open_database(target, create=create)
+    except DatabaseError as exc:
+        fail(str(exc))
+
+
+def read_json(path: str) -> Any:
+    from app.catalog.errors import ImportFailure
+
+    try:
+        from app.catalog.safe_json import load_json_document
+    except ImportError:  # pragma: no cover - safe_json ships with the app
+        load_json_document = None
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        fail(f"{path}: cannot read the file ({exc.strerror})")
+    if load_json_document is not None:
+        try:
+            return load_json_document(data, source=path)
+        except ImportFailure as exc:
+            fail(exc.message)
+    try:
+        return json.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        fail(f"{path}: not valid JSON ({exc})")
