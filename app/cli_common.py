@@ -3,7 +3,6 @@ option, opening the database, reading JSON input safely."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -41,22 +40,15 @@ def open_db(db_path: str | None, *, create: bool = True) -> Any:
 
 
 def read_json(path: str) -> Any:
+    """Read a JSON document, refusing hostile input; exits 2 naming the file on failure."""
     from app.catalog.errors import ImportFailure
+    from app.catalog.safe_json import load_json_document
 
-    try:
-        from app.catalog.safe_json import load_json_document
-    except ImportError:  # pragma: no cover - safe_json ships with the app
-        load_json_document = None
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         fail(f"{path}: cannot read the file ({exc.strerror})")
-    if load_json_document is not None:
-        try:
-            return load_json_document(data, source=path)
-        except ImportFailure as exc:
-            fail(exc.message)
     try:
-        return json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
-        fail(f"{path}: not valid JSON ({exc})")
+        return load_json_document(data, source=path)
+    except ImportFailure as exc:
+        fail(exc.message)
