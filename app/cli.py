@@ -53,7 +53,7 @@ def validate_cmd(catalog: str, warnings: bool) -> None:
         except ImportError:  # pragma: no cover
             pass
         else:
-            lint += lint_catalog(doc)
+            lint += [p for p in lint_catalog(doc) if p not in lint]
     for p in lint:
         click.echo(f"{catalog}: warning: {p}", err=True)
     if errors:
