@@ -162,18 +162,23 @@ def write_reference(conn: Connection, doc: Doc, *, renames: dict[str, dict[Any, 
     stale: list[tuple[type[m.Base], set[int]]] = []
     full = ids  # keep mypy quiet about closures below
 
+    every: dict[str, list[int]] = {}
+
     def sync(model: type[m.Base], kind: str, key: Callable[[Doc], Any],
              values: Callable[[Doc], Doc], **kw: Any) -> dict[Any, int]:
         mapping, gone = _sync_top(conn, full, model, doc.get(kind, []), key, values,
                                   renames=renames.get(kind), **kw)
         stale.append((model, gone))
+        # Children of kept AND of stale rows are rewritten now: a stale row's children may
+        # name other stale rows, which are deleted at the end.
+        every[kind] = [*mapping.values(), *gone]
         return mapping
 
     sync(m.Currency, "currencies", lambda c: c["code"],
          lambda c: {"minor_units": c["minor_units"], "name": c.get("name")}, key_cols=("code",))
     books = sync(m.PriceBook, "price_books", lambda b: b["code"], lambda b: {"name": b["name"]},
                  key_cols=("code",))
-    _clear_children(conn, m.PriceBookCountry, "price_book_id", books.values())
+    _clear_children(conn, m.PriceBookCountry, "price_book_id", every["price_books"])
     for book in doc.get("price_books", []):
         for pos, country in enumerate(book.get("countries", [])):
             inserts.add(m.PriceBookCountry, price_book_id=books[book["code"]], country=country,
@@ -198,7 +203,7 @@ def write_reference(conn: Connection, doc: Doc, *, renames: dict[str, dict[Any, 
     sync(m.Transition, "transitions", lambda t: t["name"], lambda t: {
         "from_status_id": statuses[t["from"]], "to_status_id": statuses[t["to"]]})
     plans = sync(m.RatePlan, "rate_plans", lambda p: p["name"], lambda p: {})
-    _clear_children(conn, m.RatePlanRate, "rate_plan_id", plans.values())
+    _clear_children(conn, m.RatePlanRate, "rate_plan_id", every["rate_plans"])
     for plan in doc.get("rate_plans", []):
         for pos, rate in enumerate(plan["rates"]):
             inserts.add(m.RatePlanRate, rate_plan_id=plans[plan["name"]],
@@ -207,7 +212,7 @@ def write_reference(conn: Connection, doc: Doc, *, renames: dict[str, dict[Any, 
                         per_unit=_dec(rate["per_unit"]), position=pos)
     buckets = sync(m.UsageBucket, "usage_buckets", lambda b: b["name"], lambda b: {
         "service_id": services[b["service"]], "unit": b["unit"]})
-    _clear_children(conn, m.UsageBucketTier, "usage_bucket_id", buckets.values())
+    _clear_children(conn, m.UsageBucketTier, "usage_bucket_id", every["usage_buckets"])
     for bucket in doc.get("usage_buckets", []):
         for pos, tier in enumerate(bucket["tiers"]):
             inserts.add(m.UsageBucketTier, usage_bucket_id=buckets[bucket["name"]],
@@ -216,7 +221,7 @@ def write_reference(conn: Connection, doc: Doc, *, renames: dict[str, dict[Any, 
     sync(m.PromoCode, "promo_codes", lambda p: p["code"], lambda p: _discount_config(
         p["discount"], statuses), key_cols=("code",))
     price_plans = sync(m.PricePlan, "price_plans", lambda p: p["name"], lambda p: {})
-    _clear_children(conn, m.PricePlanPrice, "price_plan_id", price_plans.values())
+    _clear_children(conn, m.PricePlanPrice, "price_plan_id", every["price_plans"])
     for plan in doc.get("price_plans", []):
         for pos, price in enumerate(plan["prices"]):
             inserts.add(m.PricePlanPrice, price_plan_id=price_plans[plan["name"]],
@@ -239,8 +244,9 @@ def write_counting_rules(conn: Connection, doc: Doc, renames: dict[Any, Any] | N
     rules, stale = _sync_top(conn, ids, m.CountingRule, doc.get("counting_rules", []),
                              lambda r: r["name"], lambda r: {"counts": r["counts"]},
                              renames=renames)
-    _clear_children(conn, m.CountingRuleItem, "counting_rule_id", rules.values())
-    _clear_children(conn, m.CountingRuleStatus, "counting_rule_id", rules.values())
+    owners = [*rules.values(), *stale]
+    _clear_children(conn, m.CountingRuleItem, "counting_rule_id", owners)
+    _clear_children(conn, m.CountingRuleStatus, "counting_rule_id", owners)
     if not with_items:
         return stale
     inserts = _Inserts(conn, ids)

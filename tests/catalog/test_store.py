@@ -197,3 +197,27 @@ def test_export_of_import_is_identity(tmp_path: Path, doc: dict[str, Any]) -> No
         assert store.export_catalog(db) == doc
     finally:
         db.close()
+
+
+def test_import_over_a_different_catalog(db: Any, spec_catalog: dict[str, Any],
+                                         demo_catalog: dict[str, Any]) -> None:
+    """Every object of the first catalog goes, children and all, without tripping a key."""
+    store.import_catalog(db, spec_catalog)
+    store.import_catalog(db, demo_catalog)
+    assert store.export_catalog(db) == demo_catalog
+    store.import_catalog(db, spec_catalog)
+    assert store.export_catalog(db) == spec_catalog
+
+
+def test_import_over_each_killbill_sample(db: Any, demo_catalog: dict[str, Any]) -> None:
+    from app.catalog.killbill import killbill_to_catalog
+
+    shared = Path(__file__).resolve().parents[3] / "shared"
+    samples = sorted((shared / "external" / "killbill" / "catalogs").rglob("*.xml"))
+    assert samples
+    for sample in samples:
+        doc, _notes = killbill_to_catalog(sample.read_bytes())
+        store.import_catalog(db, doc, source=sample.name)
+        assert store.export_catalog(db) == doc, sample.name
+    store.import_catalog(db, demo_catalog)
+    assert store.export_catalog(db) == demo_catalog
