@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import shutil
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass

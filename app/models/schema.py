@@ -307,7 +307,8 @@ class PackageFrequency(Base):
     __tablename__ = "package_frequency"
     __table_args__ = (
         CheckConstraint(
-            "bill_frequency IN ('weekly', 'monthly', 'quarterly', 'semiannual', 'annual', 'months')",
+            "bill_frequency IN "
+            "('weekly', 'monthly', 'quarterly', 'semiannual', 'annual', 'months')",
             name="bill_frequency_known",
         ),
         CheckConstraint(
