@@ -100,14 +100,14 @@ def _sync_top(
     table = _t(model)
     cols = [table.c[c] for c in key_cols]
     existing: dict[Any, int] = {}
-    for row in conn.execute(select(table.c.id, *cols)):
-        k = row[1] if len(cols) == 1 else tuple(row[1:])
-        existing[k] = row[0]
+    for found in conn.execute(select(table.c.id, *cols)):
+        k = found[1] if len(cols) == 1 else tuple(found[1:])
+        existing[k] = found[0]
     for old, new in (renames or {}).items():
         if old in existing and new not in existing:
             existing[new] = existing.pop(old)
     result: dict[Any, int] = {}
-    new_rows = []
+    new_rows: list[Doc] = []
     for position, item in enumerate(items, start=position_offset):
         k = key(item)
         row = values(item)
@@ -347,9 +347,10 @@ def write_packages(conn: Connection, packages: list[Doc], *, only: bool = False,
     _clear_children(conn, m.PackageService, "package_id", owner_ids)
 
     # Frequencies, matched by name within the packages written.
-    freq_rows = list(conn.execute(
-        select(freq_table.c.id, freq_table.c.name, freq_table.c.package_id).where(
-            freq_table.c.package_id.in_(list(pkg_ids.values())) if only else True)))
+    freq_query = select(freq_table.c.id, freq_table.c.name, freq_table.c.package_id)
+    if only:
+        freq_query = freq_query.where(freq_table.c.package_id.in_(list(pkg_ids.values())))
+    freq_rows = list(conn.execute(freq_query))
     existing_freqs = {r.name: r.id for r in freq_rows}
     for old, new in (frequency_renames or {}).items():
         if old in existing_freqs:
