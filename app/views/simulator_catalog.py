@@ -1,0 +1,112 @@
+"""What the scenario editor needs to know about the catalog, read from the catalog document.
+
+Choices for the combo boxes (currencies, price books, frequencies, a package's services,
+statuses, promo codes), the currency's minor units for money fields and the labels shown in the
+tables. Rebuilt whenever the catalog changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+Doc = dict[str, Any]
+
+BILL_FREQUENCY_LABELS = {
+    "weekly": "weekly", "monthly": "monthly", "quarterly": "quarterly",
+    "semiannual": "semi-annual", "annual": "annual",
+}
+
+
+def bill_frequency_label(value: Any) -> str:
+    if isinstance(value, dict):
+        months = value.get("months")
+        return f"every {months} months"
+    return BILL_FREQUENCY_LABELS.get(str(value), str(value))
+
+
+@dataclass(frozen=True)
+class FrequencyInfo:
+    name: str
+    package: str
+    active: bool
+    enabled: bool
+    bill_frequency: Any
+    currencies: tuple[str, ...]
+    services: tuple[str, ...]
+    rollup: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({bill_frequency_label(self.bill_frequency)})"
+
+    @property
+    def on_sale(self) -> bool:
+        return self.active and self.enabled
+
+
+@dataclass
+class CatalogLookup:
+    """Name lookups over one catalog document."""
+
+    doc: Doc = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        doc = self.doc
+        self.currencies: dict[str, int] = {
+            c["code"]: int(c["minor_units"]) for c in doc.get("currencies", [])}
+        self.price_books: dict[str, str] = {
+            b["code"]: b.get("name") or b["code"] for b in doc.get("price_books", [])}
+        self.book_countries: dict[str, list[str]] = {
+            b["code"]: list(b.get("countries", [])) for b in doc.get("price_books", [])}
+        self.statuses: list[str] = [s["name"] for s in doc.get("statuses", [])]
+        self.cancelled_statuses = {s["name"] for s in doc.get("statuses", [])
+                                   if s.get("cancelled")}
+        self.services: dict[str, Doc] = {s["name"]: s for s in doc.get("services", [])}
+        self.promo_codes: list[str] = [p["code"] for p in doc.get("promo_codes", [])]
+        self.promo_docs: dict[str, Doc] = {p["code"]: p for p in doc.get("promo_codes", [])}
+        self.price_plans: list[str] = [p["name"] for p in doc.get("price_plans", [])]
+        countries = {t["country"] for t in doc.get("tax_rates", [])}
+        for book in doc.get("price_books", []):
+            countries.update(book.get("countries", []))
+        self.countries: list[str] = sorted(countries)
+        self.frequencies: dict[str, FrequencyInfo] = {}
+        for pkg in doc.get("packages", []):
+            for freq in pkg.get("frequencies", []):
+                self.frequencies[freq["name"]] = FrequencyInfo(
+                    name=freq["name"], package=pkg["name"], active=bool(freq.get("active")),
+                    enabled=bool(pkg.get("enabled", True)),
+                    bill_frequency=freq.get("bill_frequency"),
+                    currencies=tuple(freq.get("currencies", [])),
+                    services=tuple(pkg.get("services", [])),
+                    rollup=bool(pkg.get("rollup_services")))
+
+    def minor_units(self, currency: str | None) -> int:
+        return self.currencies.get(currency or "", 2)
+
+    def frequencies_on_sale(self) -> list[FrequencyInfo]:
+        return [f for f in self.frequencies.values() if f.on_sale]
+
+    def base_type(self, service: str) -> str | None:
+        found = self.services.get(service)
+        return None if found is None else str(found.get("base_type"))
+
+    def package_services(self, frequency: str) -> list[str]:
+        info = self.frequencies.get(frequency)
+        return list(info.services) if info else []
+
+    def recurring_services(self, frequency: str) -> list[str]:
+        return [s for s in self.package_services(frequency) if self.base_type(s) == "recurring"]
+
+    def default_status(self) -> str:
+        """The status new services get: ``Active`` when the catalog has it."""
+        if "Active" in self.statuses:
+            return "Active"
+        usable = [s for s in self.statuses if s not in self.cancelled_statuses]
+        return usable[0] if usable else (self.statuses[0] if self.statuses else "Active")
+
+    def book_for_country(self, country: str) -> str | None:
+        for code, countries in self.book_countries.items():
+            if country in countries:
+                return code
+        return None
