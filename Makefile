@@ -19,7 +19,7 @@ run: $(STAMP)
 	$(BIN)/catalog-editor --demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check app tests benchmarks
+	$(BIN)/ruff check app tests benchmarks scripts installer
 	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
