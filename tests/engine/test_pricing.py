@@ -1,0 +1,122 @@
+"""Price resolution: custom price, price plan, the account's price book, the standard book."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from engine_builders import (  # noqa: E402
+    D,
+    catalog_doc,
+    charges,
+    frequency,
+    lines,
+    one_service_account,
+    package,
+    recurring,
+    run,
+    service,
+)
+
+
+def priced_catalog(*, tiering: str = "none") -> dict[str, Any]:
+    standard = recurring("Internet 100", {"Pre-Active": "0.00", "Active": "50.00"},
+                         tiers={"Active": [(1, "60.00"), (None, "55.00")]})
+    de = recurring("Internet 100", {"Active": "45.00"})
+    return catalog_doc(
+        [service("Internet 100")],
+        [package("Internet", ["Internet 100"], [frequency(
+            "Internet Monthly", {"standard": {"USD": charges([standard])},
+                                 "DE": {"USD": charges([de])}}, tiering=tiering)])],
+        price_books=["standard", "DE"],
+        price_plans=[
+            {"name": "Staff", "prices": [
+                {"service": "Internet 100", "status": "Active", "currency": "USD",
+                 "amount": "30.00"},
+                {"service": "Internet 100", "status": "Suspended", "currency": "USD",
+                 "amount": "2.00"}]},
+            {"name": "Friends", "prices": [
+                {"service": "Internet 100", "status": None, "currency": "USD",
+                 "amount": "40.00"}]},
+        ],
+    )
+
+
+HISTORY = [("Pre-Active", "2026-01-20"), ("Active", "2026-02-01")]
+
+
+def bill_lines(account: dict[str, Any], *, tiering: str = "none") -> list[Any]:
+    bill, _ = run(priced_catalog(tiering=tiering), account, "2026-02-01")
+    return lines(bill)
+
+
+def test_catalog_price_in_the_standard_price_book() -> None:
+    (line,) = bill_lines(one_service_account(HISTORY))
+    assert (line.amount, line.price_source, line.price_book) == (D("50.00"), "catalog",
+                                                                  "standard")
+    assert "catalog price (standard, USD) 50.00" in line.explanation
+
+
+def test_account_price_book_beats_the_standard_book() -> None:
+    (line,) = bill_lines(one_service_account(HISTORY, book="DE"))
+    assert (line.amount, line.price_source, line.price_book) == (D("45.00"), "catalog", "DE")
+    assert "catalog price (DE, USD) 45.00" in line.explanation
+
+
+def test_standard_book_fills_a_status_the_account_book_does_not_price() -> None:
+    bill, _ = run(priced_catalog(), one_service_account(HISTORY, book="DE"), "2026-01-01")
+    (pre,) = lines(bill)
+    assert (pre.status, pre.price_source, pre.price_book) == ("Pre-Active", "catalog_standard",
+                                                              "standard")
+    assert "standard catalog price (standard, USD; none in price book 'DE')" in pre.explanation
+
+
+def test_price_plan_beats_the_catalog() -> None:
+    (line,) = bill_lines(one_service_account(HISTORY, book="DE", plan="Staff"))
+    assert (line.amount, line.price_source) == (D("30.00"), "price_plan")
+    assert "price plan 'Staff' (Active) 30.00" in line.explanation
+
+
+def test_custom_price_beats_the_price_plan() -> None:
+    (line,) = bill_lines(one_service_account(HISTORY, plan="Staff", price="20.00"))
+    assert (line.amount, line.price_source) == (D("20.00"), "account_service")
+    assert "custom price on the account-service 20.00" in line.explanation
+
+
+def test_free_statuses_stay_free_under_account_level_prices() -> None:
+    account = one_service_account([("Pre-Active", "2026-01-01"), ("Active", "2026-01-16")],
+                                  plan="Friends", price=None)
+    bill, _ = run(priced_catalog(), account, "2026-01-01")
+    pre, active = lines(bill)
+    assert (pre.amount, pre.price_source) == (D("0.00"), "catalog")
+    assert (active.amount, active.price_source) == (D("20.65"), "price_plan")  # 40 x 16/31
+    account = one_service_account([("Pre-Active", "2026-01-01"), ("Active", "2026-01-16")],
+                                  price="20.00")
+    bill, _ = run(priced_catalog(), account, "2026-01-01")
+    pre, active = lines(bill)
+    assert (pre.amount, pre.price_source) == (D("0.00"), "catalog")
+    assert active.price_source == "account_service"
+
+
+def test_price_plan_price_for_a_named_status_charges_it_even_without_a_catalog_price() -> None:
+    account = one_service_account([("Active", "2026-01-01"), ("Suspended", "2026-02-15")],
+                                  plan="Staff")
+    active, suspended = bill_lines(account)
+    assert (active.amount, suspended.amount) == (D("15.00"), D("1.00"))  # 14/28 days each
+    assert suspended.price_source == "price_plan"
+
+
+def test_custom_price_replaces_tiers_on_a_tiered_frequency() -> None:
+    (line,) = bill_lines(one_service_account(HISTORY, price="20.00"), tiering="progressive")
+    assert (line.amount, line.tier) == (D("20.00"), None)
+    (tiered,) = bill_lines(one_service_account(HISTORY), tiering="progressive")
+    assert (tiered.amount, tiered.tier) == (D("60.00"), 1)
+
+
+def test_tiered_frequency_uses_amounts_for_a_status_without_tiers() -> None:
+    account = one_service_account([("Pre-Active", "2026-02-01")])
+    (line,) = bill_lines(account, tiering="bracket")
+    assert (line.status, line.amount, line.tier) == ("Pre-Active", D("0.00"), None)
