@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Table, delete, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.catalog import export as exporter
 from app.catalog import writer
 from app.catalog.errors import ImportFailure, InUseError
+from app.engine.allocation import gc_paused
 from app.engine.problems import Problem
 from app.models import schema as m
 from app.models.database import Database, open_database
@@ -77,11 +78,42 @@ def export_catalog(db: Database) -> Doc:
         return exporter.catalog_document(conn)
 
 
+def _invalidate_cache(conn: Connection) -> None:
+    """Every write of the catalog calls this inside its transaction."""
+    conn.execute(delete(_t(m.CatalogCache)))
+
+
+def snapshot_document(db: Database) -> Doc:
+    """The catalog document for building engine snapshots, from the cache when it is fresh.
+
+    The first call after a change exports the catalog and stores it compactly; later calls
+    only parse it (about 1.7 s instead of 5 s for 30,000 package frequencies). The cache is
+    deleted by every write, so it never disagrees with the catalog.
+    """
+    table = _t(m.CatalogCache)
+    with db.engine.connect() as conn:
+        cached = conn.execute(select(table.c.document_json).limit(1)).scalar()
+    if cached is not None:
+        with gc_paused():
+            loaded: Doc = json.loads(cached)
+        return loaded
+    doc = export_catalog(db)
+    text = json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
+    try:
+        with db.engine.begin() as conn:
+            conn.execute(delete(table))
+            conn.execute(insert(table).values(
+                built_at=dt.datetime.now(dt.UTC).replace(tzinfo=None), document_json=text))
+    except OperationalError:  # a read-only file: simply do without the cache
+        pass
+    return doc
+
+
 def load_catalog_document(target: str | Path) -> Doc:
     """Open a database and read its catalog document (for ``simulate --db``)."""
     db = open_database(target, create=False)
     try:
-        return export_catalog(db)
+        return snapshot_document(db)
     finally:
         db.close()
 
@@ -122,6 +154,7 @@ def import_catalog(db: Database, doc: object, *, source: str = "catalog") -> Cha
     packages = json.loads(json.dumps(doc["packages"]))  # the writer annotates its input
     try:
         with db.engine.begin() as conn:
+            _invalidate_cache(conn)
             stale = writer.write_reference(conn, doc)
             writer.write_counting_rules(conn, doc, with_items=False)
             stale_packages, stale_freqs = writer.write_packages(conn, packages)
@@ -309,6 +342,7 @@ def save_package(db: Database, package: Doc, *, original_name: str | None = None
     copy = json.loads(json.dumps(package))
     try:
         with db.engine.begin() as conn:
+            _invalidate_cache(conn)
             _stale_packages, stale_freqs = writer.write_packages(
                 conn, [copy], only=True, renames=renames, frequency_renames=frequency_renames)
             users = _stale_in_use(conn, stale_freqs)
@@ -334,6 +368,7 @@ def delete_package(db: Database, name: str) -> Changes:
         raise InUseError(f"package '{name}' is counted by counting rule '{rule_users[0]}'; "
                          "remove it from the rule first.", rule_users)
     with db.engine.begin() as conn:
+        _invalidate_cache(conn)
         conn.execute(delete(_t(m.Package)).where(_t(m.Package).c.name == name))
     return Changes(frozenset({"packages"}), frozenset({name}))
 
@@ -359,6 +394,7 @@ def delete_frequency(db: Database, name: str) -> Changes:
     fr = _t(m.PackageFrequency)
     pkg = _t(m.Package)
     with db.engine.begin() as conn:
+        _invalidate_cache(conn)
         owner = conn.execute(select(pkg.c.name).join(fr, fr.c.package_id == pkg.c.id)
                              .where(fr.c.name == name)).scalar()
         conn.execute(delete(fr).where(fr.c.name == name))
@@ -391,6 +427,7 @@ def save_reference(db: Database, reference: Doc,
         raise ImportFailure(f"setup: {problems[0]}", problems)
     try:
         with db.engine.begin() as conn:
+            _invalidate_cache(conn)
             stale = writer.write_reference(conn, doc, renames=renames)
             stale_rules = writer.write_counting_rules(
                 conn, doc, renames=(renames or {}).get("counting_rules"))

@@ -586,3 +586,16 @@ class CatalogExport(Base):
     path: Mapped[str] = mapped_column(Text)
     format: Mapped[str] = mapped_column(String(32))
     document_json: Mapped[str] = mapped_column(Text)
+
+
+class CatalogCache(Base):
+    """The whole catalog document as compact JSON, kept to load snapshots fast.
+
+    Every write through the application layer deletes it in the same transaction; the next
+    snapshot load rebuilds it. It is never the source of truth.
+    """
+
+    __tablename__ = "catalog_cache"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    built_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    document_json: Mapped[str] = mapped_column(Text)

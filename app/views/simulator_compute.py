@@ -56,7 +56,8 @@ class Simulation:
         self.catalog_problems: list[Problem] = []
         self.catalog: Any = None
         try:
-            self.catalog = catalog_from_document(catalog_doc)
+            # The database's constraints already hold every reference: build lazily.
+            self.catalog = catalog_from_document(catalog_doc, check=False)
         except ScenarioError as exc:
             self.catalog_problems = [Problem(f"catalog: {p.path}", p.message)
                                      for p in exc.problems]

@@ -71,7 +71,7 @@ class SimulatorView(QWidget):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
-        self.simulation = Simulation(store.export_catalog(db))
+        self.simulation = Simulation(store.snapshot_document(db))
         self.scenario = ScenarioDocument(self._new_document("New scenario"), self)
         self.stack = QUndoStack(self)
         self.original_name: str | None = None
@@ -271,7 +271,7 @@ class SimulatorView(QWidget):
 
         A saved scenario without unsaved edits is read again, so catalog renames (which saved
         scenarios follow) show in the editor too."""
-        self.simulation = Simulation(store.export_catalog(self.db))
+        self.simulation = Simulation(store.snapshot_document(self.db))
         self.editor.set_lookup(self.simulation.lookup)
         if self.original_name is not None and self.stack.isClean():
             try:

@@ -221,3 +221,22 @@ def test_import_over_each_killbill_sample(db: Any, demo_catalog: dict[str, Any])
         assert store.export_catalog(db) == doc, sample.name
     store.import_catalog(db, demo_catalog)
     assert store.export_catalog(db) == demo_catalog
+
+
+def test_snapshot_document_is_cached_and_never_stale(db: Any,
+                                                     spec_catalog: dict[str, Any]) -> None:
+    store.import_catalog(db, spec_catalog)
+    assert store.snapshot_document(db) == spec_catalog
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM catalog_cache").scalar() == 1
+    assert store.snapshot_document(db) == spec_catalog  # from the cache
+    package = store.package_document(db, "Home Bundle")
+    usd = package["frequencies"][0]["price_books"]["standard"]["USD"]
+    usd["recurring"][0]["amounts"]["Active"] = "61.00"
+    store.save_package(db, package, original_name="Home Bundle")
+    fresh = store.snapshot_document(db)
+    assert fresh == store.export_catalog(db)
+    fresh_usd = fresh["packages"][0]["frequencies"][0]["price_books"]["standard"]["USD"]
+    assert fresh_usd["recurring"][0]["amounts"]["Active"] == "61.00"
+    store.delete_frequency(db, "Home Bundle Monthly")
+    assert store.snapshot_document(db)["packages"][0]["frequencies"] == []

@@ -161,3 +161,21 @@ def test_frequency_in_use_cannot_be_deleted(db_path: Path) -> None:
     with pytest.raises(IntegrityError), db.engine.begin() as conn:
         conn.exec_driver_sql("DELETE FROM package_frequency WHERE id = 1")
     db.close()
+
+
+def test_first_revision_database_is_backed_up_then_upgraded(tmp_path: Path) -> None:
+    """A real migration (0001 -> head): a backup copy is taken first, data survives."""
+    path = tmp_path / "v1.sqlite"
+    command.upgrade(alembic_config(f"sqlite:///{path}"), "0001")
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO company (name, position) VALUES ('Acme', 0)")
+    conn.close()
+    db = open_database(path)
+    assert db.backup_path is not None
+    with sqlite3.connect(db.backup_path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    conn.close()
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT name FROM company")).scalar() == "Acme"
+        assert conn.execute(text("SELECT count(*) FROM catalog_cache")).scalar() == 0
+    db.close()
