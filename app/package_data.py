@@ -3,15 +3,33 @@
 from __future__ import annotations
 
 import json
+import sys
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Any
 
 
+def _resources_root() -> Traversable:
+    """``resources/`` of the source tree is installed as the package ``app.resources``.
+
+    In the built application (PyInstaller) the files are collected as data beside the frozen
+    ``app`` package instead, since the build reads the source tree where ``app/resources``
+    does not exist as a folder.
+    """
+    try:
+        return resources.files("app.resources")
+    except ModuleNotFoundError:
+        bundle = getattr(sys, "_MEIPASS", None)
+        if bundle is None:
+            raise
+        return Path(bundle) / "app" / "resources"
+
+
 def resource(*parts: str) -> Traversable:
-    """A file shipped under ``resources/`` (installed as the package ``app.resources``)."""
-    node = resources.files("app.resources")
+    """A file shipped under ``resources/`` (demo catalog and account, icons, .desktop)."""
+    node = _resources_root()
     for part in parts:
         node = node / part
     return node

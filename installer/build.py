@@ -41,7 +41,6 @@ def pyinstaller_args(dist: Path, work: Path) -> list[str]:
         *data(ROOT / "resources" / "demo", "app/resources/demo"),
         *data(ROOT / "resources" / "icons", "app/resources/icons"),
         *data(ROOT / "resources" / "catalog-editor.desktop", "app/resources"),
-        "--hidden-import", "app.resources",
         "--collect-submodules", "app",
         "--collect-data", "babel",
         "--collect-data", "jsonschema_specifications",

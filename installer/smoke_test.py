@@ -84,4 +84,5 @@ def main(folder: Path) -> int:
 
 if __name__ == "__main__":
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "dist" / "catalog-editor"
+    target = target.resolve()
     raise SystemExit(main(target))
