@@ -31,17 +31,20 @@ from shiboken6 import isValid
 
 from app import __version__
 from app.catalog import editing, store
+from app.catalog.diff import diff_catalogs
 from app.catalog.errors import ImportFailure, InUseError
 from app.models.database import Database, DatabaseError, open_database
 from app.package_data import demo_catalog
 from app.views import settings
 from app.views.frequency_panel import FrequencyPanel
+from app.views.import_preview_dialog import ImportPreviewDialog
 from app.views.package_form import PackageForm
 from app.views.packages_model import summary_of
 from app.views.packages_panel import PackagesPanel
 from app.views.undo import SAVED_NAME, PackageDraft
 
 TITLE = "Catalog Editor"
+CHANGES_TAB, CHECKS_TAB = 3, 4
 
 
 def shown_in_tree(path: Any) -> bool:
@@ -549,6 +552,9 @@ class MainWindow(QMainWindow):
 
     catalogChanged = Signal(object)
 
+    #: Whether the window has the Changes and Checks tabs (after Simulator).
+    review_tabs = True
+
     def __init__(self, db: Database) -> None:
         super().__init__()
         self.db = db
@@ -556,10 +562,15 @@ class MainWindow(QMainWindow):
         self.editor = CatalogEditor(db, self)
         self.setup_view: QWidget | None = None
         self.simulator_view: QWidget | None = None
+        self.changes_view: QWidget | None = None
+        self.lint_view: QWidget | None = None
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.editor, "Catalog")
         self.tabs.addTab(QWidget(), "Setup")
         self.tabs.addTab(QWidget(), "Simulator")
+        if self.review_tabs:
+            self.tabs.addTab(QWidget(), "Changes")
+            self.tabs.addTab(QWidget(), "Checks")
         self.setCentralWidget(self.tabs)
         self.undo_group = QUndoGroup(self)
         self.undo_group.addStack(self.editor.stack)
@@ -636,6 +647,18 @@ class MainWindow(QMainWindow):
         self.simulator_view = view
         self._replace_tab(2, view, "Simulator")
 
+    def _make_changes(self) -> None:
+        from app.views.changes_view import ChangesView
+
+        self.changes_view = ChangesView(self.db, self)
+        self._replace_tab(CHANGES_TAB, self.changes_view, "Changes")
+
+    def _make_lint(self) -> None:
+        from app.views.lint_view import LintView
+
+        self.lint_view = LintView(self.db, self)
+        self._replace_tab(CHECKS_TAB, self.lint_view, "Checks")
+
     def _replace_tab(self, index: int, widget: QWidget, title: str) -> None:
         old = self.tabs.widget(index)
         stack = getattr(old, "stack", None)
@@ -663,6 +686,12 @@ class MainWindow(QMainWindow):
         if index == 2 and self.simulator_view is None:
             self._make_simulator()
             return
+        if self.review_tabs and index == CHANGES_TAB and self.changes_view is None:
+            self._make_changes()
+            return
+        if self.review_tabs and index == CHECKS_TAB and self.lint_view is None:
+            self._make_lint()
+            return
         stack = getattr(self.tabs.widget(index), "stack", None)
         self.undo_group.setActiveStack(
             stack if isinstance(stack, QUndoStack) else None)  # type: ignore[arg-type]
@@ -684,7 +713,8 @@ class MainWindow(QMainWindow):
             self._source = None
 
     def _deliver(self, changes: store.Changes) -> None:
-        for view in (self.editor, self.setup_view, self.simulator_view):
+        for view in (self.editor, self.setup_view, self.simulator_view, self.changes_view,
+                     self.lint_view):
             if view is None or view is self._source:
                 continue
             slot = getattr(view, "on_catalog_changed", None)
@@ -736,7 +766,8 @@ class MainWindow(QMainWindow):
             return False
         old, self.db = self.db, db
         self.editor.set_database(db)
-        for index, attribute in ((2, "simulator_view"), (1, "setup_view")):
+        for index, attribute in ((CHECKS_TAB, "lint_view"), (CHANGES_TAB, "changes_view"),
+                                 (2, "simulator_view"), (1, "setup_view")):
             view = getattr(self, attribute)
             if view is not None:
                 setattr(self, attribute, None)
@@ -753,16 +784,19 @@ class MainWindow(QMainWindow):
             self, "Import catalog", settings.get(settings.LAST_FOLDER),
             "Catalog JSON (*.json);;All files (*)")
         if path:
-            self.import_catalog(path)
+            self.import_catalog(path, preview=True)
 
-    def import_catalog(self, path: str) -> bool:
+    def import_catalog(self, path: str, *, preview: bool = True) -> bool:
         """Replace the catalog with a JSON file: all or nothing; the problems are listed when
-        nothing was imported."""
+        nothing was imported. With ``preview`` and a catalog that has packages, the changes
+        the import would make are shown first (Apply or Cancel; Cancel changes nothing)."""
         if not self.confirm_leave():
             return False
         settings.put(settings.LAST_FOLDER, str(Path(path).parent))
         try:
             doc = _read_json(path)
+            if preview and not self._preview_import(Path(path).name, doc):
+                return False
             changes = store.import_catalog(self.db, doc, source=Path(path).name)
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             self._report("Nothing imported", f"{Path(path).name} cannot be read: {exc}")
@@ -774,6 +808,17 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Imported {Path(path).name}", 8000)
         self._broadcast(changes)
         return True
+
+    def _preview_import(self, source: str, doc: Any) -> bool:
+        """Ask before replacing a catalog that has packages; True to go on with the import.
+        A document with errors is not previewed: the import refuses it and lists them."""
+        current = store.export_catalog(self.db)
+        if not current.get("packages") or not isinstance(doc, dict):
+            return True
+        if any(p.severity == "error" for p in store.validate_document(doc)):
+            return True
+        return ImportPreviewDialog.ask(self, source=source,
+                                       changes=diff_catalogs(current, doc))
 
     def choose_export(self) -> None:
         folder = settings.get(settings.LAST_FOLDER) or str(Path.home())
@@ -795,6 +840,9 @@ class MainWindow(QMainWindow):
             self._report("Not exported", f"{path}: {exc}")
             return False
         store.record_export(self.db, path, "json", doc)
+        refresh = getattr(self.changes_view, "refresh", None)
+        if refresh is not None:
+            refresh()
         settings.put(settings.LAST_FOLDER, str(Path(path).parent))
         self.statusBar().showMessage(f"Exported the catalog to {path}", 8000)
         return True
