@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from app.catalog import store
 from app.catalog.diff import Change, diff_catalogs
 from app.models.database import Database
+from app.views.list_table_model import ListTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -62,35 +63,22 @@ def show_value(value: object, limit: int | None = MAX_SHOWN) -> str:
     return text
 
 
-class ChangesModel(QAbstractTableModel):
+class ChangesModel(ListTableModel):
     """The changes, one row each: kind, name, action, field, old value, new value."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.changes: list[Change] = []
+    columns = COLUMNS
+
+    @property
+    def changes(self) -> list[Change]:
+        return self.items
 
     def set_changes(self, changes: list[Change]) -> None:
-        self.beginResetModel()
-        self.changes = list(changes)
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.changes)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(COLUMNS)):
-            return COLUMNS[section]
-        return None
+        self.set_items(changes)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.changes):
+        change = self.item(index)
+        if change is None:
             return None
-        change = self.changes[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self.cell(change, column)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -19,6 +19,7 @@ from app.catalog.validation import validate_catalog
 from app.engine.problems import Problem
 from app.models.database import Database
 from app.views.changes_view import changes_table, fit_columns
+from app.views.list_table_model import ListTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -35,35 +36,22 @@ def check_catalog(doc: dict[str, Any]) -> list[Problem]:
     return problems
 
 
-class ProblemsModel(QAbstractTableModel):
+class ProblemsModel(ListTableModel):
     """Problems, one row each: severity, JSON path, message."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.problems: list[Problem] = []
+    columns = COLUMNS
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.items
 
     def set_problems(self, problems: list[Problem]) -> None:
-        self.beginResetModel()
-        self.problems = list(problems)
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.problems)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(COLUMNS)):
-            return COLUMNS[section]
-        return None
+        self.set_items(problems)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.problems):
+        problem = self.item(index)
+        if problem is None:
             return None
-        problem = self.problems[index.row()]
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self.cell(problem, column)
