@@ -34,7 +34,7 @@ from app.views.money import format_money
 from app.views.recurring_tab import (
     HINT_ROLE,
     MoneyDelegate,
-    PriceBookBar,
+    PricedTab,
     PricingSelection,
     describe,
     edit_price_books,
@@ -42,8 +42,7 @@ from app.views.recurring_tab import (
     tax_categories,
     tiers_summary,
 )
-from app.views.setup_fields import ErrorLabel, note
-from app.views.undo import PackageDraft
+from app.views.setup_fields import note
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -161,17 +160,11 @@ class OneTimeChargesModel(QAbstractTableModel):
         return True
 
 
-class OneTimeTab(QWidget):
+class OneTimeTab(PricedTab):
     """The One Time tab page (``load``/``commit``). No signals."""
 
     def __init__(self, selection: PricingSelection, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.selection = selection
-        self.draft: PackageDraft | None = None
-        self.fi = 0
-        self.reference: dict[str, Any] = {}
-        self.bar = PriceBookBar(selection, self)
-        self.error = ErrorLabel(self)
+        super().__init__(selection, parent)
         self.model = OneTimeChargesModel(self)
         self.view = QTableView(self)
         self.view.setModel(self.model)
@@ -208,24 +201,6 @@ class OneTimeTab(QWidget):
         layout.addLayout(bottom)
         layout.addWidget(self.hint)
         selection.changed.connect(self.refresh)
-
-    def set_reference(self, reference: dict[str, Any]) -> None:
-        self.reference = reference
-        self.bar.set_reference(reference)
-
-    def tiering(self) -> str:
-        if self.draft is None:
-            return "none"
-        tiering: str = self.draft.frequency(self.fi)["tiering"]
-        return tiering
-
-    def units(self) -> int:
-        return minor_units(self.reference, self.selection.currency)
-
-    def load(self, draft: PackageDraft, fi: int) -> None:
-        self.draft, self.fi = draft, fi
-        self.bar.load(draft, fi)
-        self.refresh()
 
     def reload(self, _path: Path) -> None:
         self.refresh()

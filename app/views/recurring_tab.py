@@ -469,9 +469,10 @@ class RecurringPriceModel(QAbstractTableModel):
         return True
 
 
-class RecurringTab(QWidget):
-    """The Recurring tab page: ``load`` shows a frequency of the draft, ``commit`` has nothing
-    pending (each cell is committed when its editor closes). No signals."""
+class PricedTab(QWidget):
+    """Base of the tab pages priced per price book and currency (Recurring, Transition, One
+    Time): the price book bar, the draft's frequency shown, the reference data, and ``load``.
+    Subclasses build their table and implement ``refresh`` (and ``commit``). No signals."""
 
     def __init__(self, selection: PricingSelection, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -481,6 +482,41 @@ class RecurringTab(QWidget):
         self.reference: dict[str, Any] = {}
         self.bar = PriceBookBar(selection, self)
         self.error = ErrorLabel(self)
+
+    def set_reference(self, reference: dict[str, Any]) -> None:
+        self.reference = reference
+        self.bar.set_reference(reference)
+
+    def tiering(self) -> str:
+        if self.draft is None:
+            return "none"
+        tiering: str = self.draft.frequency(self.fi)["tiering"]
+        return tiering
+
+    def units(self) -> int:
+        """Decimals the selected currency allows."""
+        return minor_units(self.reference, self.selection.currency)
+
+    def load(self, draft: PackageDraft, fi: int) -> None:
+        """Show frequency ``fi`` of ``draft``."""
+        self.draft, self.fi = draft, fi
+        self.bar.load(draft, fi)
+        self.loaded()
+        self.refresh()
+
+    def loaded(self) -> None:
+        """Called by ``load`` once the bar shows the new frequency, before ``refresh``."""
+
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+
+class RecurringTab(PricedTab):
+    """The Recurring tab page: ``load`` shows a frequency of the draft, ``commit`` has nothing
+    pending (each cell is committed when its editor closes). No signals."""
+
+    def __init__(self, selection: PricingSelection, parent: QWidget | None = None) -> None:
+        super().__init__(selection, parent)
         self.model = RecurringPriceModel(self)
         self.view = QTableView(self)
         self.view.setModel(self.model)
@@ -508,24 +544,8 @@ class RecurringTab(QWidget):
 
     # --- context
 
-    def set_reference(self, reference: dict[str, Any]) -> None:
-        self.reference = reference
-        self.bar.set_reference(reference)
-
-    def tiering(self) -> str:
-        if self.draft is None:
-            return "none"
-        tiering: str = self.draft.frequency(self.fi)["tiering"]
-        return tiering
-
-    def units(self) -> int:
-        return minor_units(self.reference, self.selection.currency)
-
-    def load(self, draft: PackageDraft, fi: int) -> None:
-        self.draft, self.fi = draft, fi
-        self.bar.load(draft, fi)
+    def loaded(self) -> None:
         self.model.rebuild()
-        self.refresh()
 
     def reload(self, path: Path) -> None:
         """The draft changed at ``path``: show it again."""

@@ -22,14 +22,13 @@ from app.catalog.editing import Path, base_types, charges_of, empty_charges, min
 from app.views.icons import icon
 from app.views.money import format_money
 from app.views.recurring_tab import (
-    PriceBookBar,
+    PricedTab,
     PricingSelection,
     describe,
     edit_price_books,
     modal,
 )
-from app.views.setup_fields import ErrorLabel, note
-from app.views.undo import PackageDraft
+from app.views.setup_fields import note
 
 _Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Service", "Service Transition", "Charge Service", "Amount", "Penalty Charge")
@@ -103,17 +102,11 @@ class TransitionChargesModel(QAbstractTableModel):
         return None
 
 
-class TransitionTab(QWidget):
+class TransitionTab(PricedTab):
     """The Transition tab page (``load``/``commit``). No signals."""
 
     def __init__(self, selection: PricingSelection, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.selection = selection
-        self.draft: PackageDraft | None = None
-        self.fi = 0
-        self.reference: dict[str, Any] = {}
-        self.bar = PriceBookBar(selection, self)
-        self.error = ErrorLabel(self)
+        super().__init__(selection, parent)
         self.model = TransitionChargesModel(self)
         self.view = QTableView(self)
         self.view.setModel(self.model)
@@ -142,15 +135,6 @@ class TransitionTab(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.hint)
         selection.changed.connect(self.refresh)
-
-    def set_reference(self, reference: dict[str, Any]) -> None:
-        self.reference = reference
-        self.bar.set_reference(reference)
-
-    def load(self, draft: PackageDraft, fi: int) -> None:
-        self.draft, self.fi = draft, fi
-        self.bar.load(draft, fi)
-        self.refresh()
 
     def reload(self, _path: Path) -> None:
         self.refresh()
