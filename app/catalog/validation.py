@@ -34,6 +34,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
@@ -235,6 +236,36 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
+def _is_iso_date(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+@cache
+def _fast_check() -> Any:
+    """A compiled validator of the same schema (fastjsonschema, about 15x faster).
+
+    It only says valid or not, and never fills in defaults: a valid document (the common
+    case, and every large one an administrator imports) skips jsonschema; an invalid one goes
+    through jsonschema for the explained, complete list of problems. The schema uses nothing
+    that draft-07 and draft 2020-12 read differently, and dates are checked as strictly as
+    jsonschema's format checker (a test holds the two to the same verdict).
+    """
+    schema = dict(_schema(), **{"$schema": "http://json-schema.org/draft-07/schema#"})
+    return fastjsonschema.compile(schema, formats={"date": _is_iso_date}, use_default=False)
+
+
+def schema_valid_fast(doc: object) -> bool:
+    try:
+        _fast_check()(doc)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
 @cache
 def _patterns() -> dict[str, str]:
     """Schema pattern -> what it describes (money, rate, date, currency_code, country)."""
@@ -254,6 +285,8 @@ def _schema_problems(doc: object) -> tuple[list[Found], bool]:
     """
     out: list[Found] = []
     structural = False
+    if schema_valid_fast(doc):
+        return out, structural
     for err in _validator().iter_errors(doc):
         out.extend(_explain(err))
         structural = structural or _structural(err)

@@ -999,3 +999,28 @@ def test_wrong_string_values_never_crash_the_rule_checks(data: st.DataObject) ->
         node[key] = data.draw(VALUE_SWAPS)
     problems = validate_catalog(doc)
     assert all(isinstance(p, Problem) and p.message for p in problems)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(mutated(), st.builds(base)))
+def test_fast_schema_check_agrees_with_jsonschema(doc: Any) -> None:
+    """The compiled fast check may only skip jsonschema when jsonschema finds nothing."""
+    from app.catalog.validation import _validator, schema_valid_fast
+
+    assert schema_valid_fast(doc) == (next(_validator().iter_errors(doc), None) is None)
+
+
+@pytest.mark.parametrize("value", ["-5.00", "12,50", "2026-02-30", "2026-13-01", "usd", ""])
+def test_fast_schema_check_catches_bad_values(value: str) -> None:
+    from app.catalog.validation import _validator, schema_valid_fast
+
+    doc = json.loads((DATA / "spec_example_catalog.json").read_text("utf-8"))
+    usd = doc["packages"][0]["frequencies"][0]["price_books"]["standard"]["USD"]
+    if "-" in value and value.count("-") == 2:
+        usd["recurring"][0]["discounts"][0]["start"] = value
+    elif value in ("usd", ""):
+        doc["currencies"][0]["code"] = value
+    else:
+        usd["recurring"][0]["amounts"]["Active"] = value
+    assert not schema_valid_fast(doc)
+    assert next(_validator().iter_errors(doc), None) is not None
