@@ -9,6 +9,7 @@ catalog document + the engine's snapshot), the last with its target (under 2 s).
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import tempfile
 import time
@@ -58,13 +59,22 @@ def main() -> None:
                           exported)
         print(f"{'snapshot load, cold (export + snapshot)':<44} {t_export + t_lazy:8.2f} s")
         timed("snapshot document: builds the cache", store.snapshot_document, db)
-        start = time.perf_counter()
-        cached = store.snapshot_document(db)
-        catalog_from_document(cached, check=False)
-        warm = time.perf_counter() - start
+        # What `simulate --db` and the Simulator tab pay: a fresh process, the cache warm.
+        probe = (
+            "import sys, time; t = time.perf_counter()\n"
+            "from app.catalog import store; from app.engine import catalog_from_document\n"
+            "t = time.perf_counter(); db = store.open_catalog(sys.argv[1])\n"
+            "catalog_from_document(store.snapshot_document(db), check=False)\n"
+            "print(time.perf_counter() - t)\n"
+        )
+        warm = min(
+            float(subprocess.run([sys.executable, "-c", probe, str(Path(tmp) / "large.sqlite")],
+                                 capture_output=True, text=True, check=True).stdout)
+            for _ in range(3)
+        )
         verdict = "meets" if warm < 2 else "MISSES"
         print(f"{'snapshot load from the database, cached':<44} {warm:8.2f} s  "
-              f"({verdict} target < 2 s)")
+              f"({verdict} target < 2 s; fresh process, best of 3)")
         timed("package summaries (Packages panel)", store.package_summaries, db)
         db.close()
 

@@ -9,6 +9,7 @@ can refresh from it.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,6 +85,14 @@ def _invalidate_cache(conn: Connection) -> None:
     conn.execute(delete(_t(m.CatalogCache)))
 
 
+def _keep_out_of_the_collector() -> None:
+    """Move the objects alive now (above all a freshly loaded catalog document: millions of
+    dicts, lists and strings, long-lived and free of cycles) out of the cyclic garbage
+    collector's sight. Otherwise its next pass walks them all: 2 s for 30,000 frequencies.
+    Reference counting still frees them when the document is dropped."""
+    gc.freeze()
+
+
 def snapshot_document(db: Database) -> Doc:
     """The catalog document for building engine snapshots, from the cache when it is fresh.
 
@@ -97,8 +106,10 @@ def snapshot_document(db: Database) -> Doc:
     if cached is not None:
         with gc_paused():
             loaded: Doc = orjson.loads(cached)
+            _keep_out_of_the_collector()
         return loaded
     doc = export_catalog(db)
+    _keep_out_of_the_collector()
     text = orjson.dumps(doc).decode("utf-8")
     try:
         with db.engine.begin() as conn:
