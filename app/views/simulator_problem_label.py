@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -25,6 +27,21 @@ class ProblemLabel(QLabel):
     def show_messages(self, messages: list[str]) -> None:
         self.setText("\n".join(messages))
         self.setVisible(bool(messages))
+
+
+def rows_with_problems(problems: Mapping[tuple[str | int, ...], list[str]],
+                       label: str) -> tuple[dict[int, list[str]], list[str]]:
+    """Problems keyed by paths relative to a list: those under a row (``(2, "date")``) by row,
+    and every message for the panel's label, row ones as ``"<label> 3: ..."``."""
+    rows: dict[int, list[str]] = {}
+    messages: list[str] = []
+    for path, found in problems.items():
+        if path and isinstance(path[0], int):
+            rows.setdefault(path[0], []).extend(found)
+            messages += [f"{label} {path[0] + 1}: {m}" for m in found]
+        else:
+            messages += found
+    return rows, messages
 
 
 def mark_field(widget: QWidget, bad: bool) -> None:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QVB
 from app.views.simulator_catalog import CatalogLookup
 from app.views.simulator_delegates import ChoiceDelegate, DateDelegate, from_qdate, to_qdate
 from app.views.simulator_packages_panel import make_table
-from app.views.simulator_problem_label import ProblemLabel
+from app.views.simulator_problem_label import ProblemLabel, rows_with_problems
 from app.views.simulator_scenario import InsertItem, Path, RemoveItem, ScenarioDocument
 from app.views.simulator_scenario_models import StatusTimelineModel
 
@@ -116,18 +116,12 @@ class TimelinePanel(QWidget):
         self._apply_problems()
 
     def _apply_problems(self) -> None:
-        rows: dict[int, list[str]] = {}
-        messages: list[str] = []
+        mine: dict[Path, list[str]] = {}
         if self.service_path is not None:
             prefix = (*self.service_path, "statuses")
-            for path, found in self._problems.items():
-                if path[:len(prefix)] == prefix:
-                    rest = path[len(prefix):]
-                    if rest and isinstance(rest[0], int):
-                        rows.setdefault(rest[0], []).extend(found)
-                        messages += [f"Change {rest[0] + 1}: {m}" for m in found]
-                    else:
-                        messages += found
+            mine = {path[len(prefix):]: found for path, found in self._problems.items()
+                    if path[:len(prefix)] == prefix}
+        rows, messages = rows_with_problems(mine, "Change")
         self.model.set_problems(rows)
         self.problem.show_messages(messages)
 

@@ -17,7 +17,7 @@ from app.views.simulator_delegates import (
     to_qdate,
 )
 from app.views.simulator_packages_panel import make_table
-from app.views.simulator_problem_label import ProblemLabel
+from app.views.simulator_problem_label import ProblemLabel, rows_with_problems
 from app.views.simulator_scenario import InsertItem, Path, RemoveItem, ScenarioDocument
 from app.views.simulator_scenario_models import UsageModel
 
@@ -97,14 +97,7 @@ class UsagePanel(QWidget):
 
     def show_problems(self, problems: dict[Path, list[str]]) -> None:
         """Problems keyed by path relative to ``usage``."""
-        rows: dict[int, list[str]] = {}
-        messages = []
-        for path, found in problems.items():
-            if path and isinstance(path[0], int):
-                rows.setdefault(path[0], []).extend(found)
-                messages += [f"Record {path[0] + 1}: {m}" for m in found]
-            else:
-                messages += found
+        rows, messages = rows_with_problems(problems, "Record")
         self.model.set_problems(rows)
         self.problem.show_messages(messages)
 

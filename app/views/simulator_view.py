@@ -469,33 +469,37 @@ class SimulatorView(QWidget):
     def _bill(self) -> Doc | None:
         return self.outcome.bill if self.outcome is not None else None
 
-    def export_pdf(self, path: str | None = None) -> bool:
+    def _export_target(self, path: str | None, kind: str) -> tuple[Doc, str] | None:
+        """The bill and the file to write it to (asked for when ``path`` is None), or None
+        when there is no bill or the user cancelled."""
         bill = self._bill()
         if bill is None:
             self._say("There is no bill to export: fix the scenario's problems first.", True)
-            return False
-        name = self.scenario.doc["account"]["name"]
+            return None
         if path is None:
+            name = self.scenario.doc["account"]["name"]
             path, _filter = QFileDialog.getSaveFileName(
-                self, "Export bill as PDF", f"{name} bill.pdf", "PDF (*.pdf)")
+                self, f"Export bill as {kind}", f"{name} bill.{kind.lower()}",
+                f"{kind} (*.{kind.lower()})")
             if not path:
-                return False
+                return None
+        return bill, path
+
+    def export_pdf(self, path: str | None = None) -> bool:
+        target = self._export_target(path, "PDF")
+        if target is None:
+            return False
+        bill, path = target
         minor = self.simulation.lookup.minor_units(bill.get("currency"))
         write_pdf(invoice_html(bill, self.scenario.doc, minor), path)
         self._say(f"Wrote the bill to {path}.")
         return True
 
     def export_csv(self, path: str | None = None) -> bool:
-        bill = self._bill()
-        if bill is None:
-            self._say("There is no bill to export: fix the scenario's problems first.", True)
+        target = self._export_target(path, "CSV")
+        if target is None:
             return False
-        name = self.scenario.doc["account"]["name"]
-        if path is None:
-            path, _filter = QFileDialog.getSaveFileName(
-                self, "Export bill as CSV", f"{name} bill.csv", "CSV (*.csv)")
-            if not path:
-                return False
+        bill, path = target
         count = write_csv(bill, path)
         self._say(f"Wrote {count} bill lines to {path}.")
         return True

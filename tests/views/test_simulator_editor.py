@@ -256,3 +256,14 @@ def test_usage_record_added_and_billed(qtbot: Any, view: SimulatorView) -> None:
     _edit_cell(qtbot, usage.view, 0, 1, QComboBox,
                lambda combo: combo.setCurrentIndex(combo.findData(data_id)))
     assert usage.model.index(0, 1).data() == f"{data_id} · Mobile Data"
+
+
+def test_row_problems_are_grouped_and_labelled_for_the_panel() -> None:
+    from app.views.simulator_problem_label import rows_with_problems
+
+    rows, messages = rows_with_problems(
+        {(1, "date"): ["date is before the package starts"], (): ["two records overlap"],
+         (1, "quantity"): ["not a number"]}, "Record")
+    assert rows == {1: ["date is before the package starts", "not a number"]}
+    assert messages == ["Record 2: date is before the package starts", "two records overlap",
+                        "Record 2: not a number"]
