@@ -163,13 +163,12 @@ def import_catalog(db: Database, doc: object, *, source: str = "catalog") -> Cha
             problems,
         )
     assert isinstance(doc, dict)
-    packages = json.loads(json.dumps(doc["packages"]))  # the writer annotates its input
     try:
         with db.engine.begin() as conn:
             _invalidate_cache(conn)
             stale = writer.write_reference(conn, doc)
             writer.write_counting_rules(conn, doc, with_items=False)
-            stale_packages, stale_freqs = writer.write_packages(conn, packages)
+            stale_packages, stale_freqs = writer.write_packages(conn, doc["packages"])
             stale_rules = writer.write_counting_rules(conn, doc)
             users = _stale_in_use(conn, stale_freqs)
             if users:
@@ -351,12 +350,11 @@ def save_package(db: Database, package: Doc, *, original_name: str | None = None
                     f"({', '.join(users[:3])}); its services cannot change. Disable it and "
                     "create a new package (Clone as new package).", users)
     renames = {original_name: package["name"]} if original_name else None
-    copy = json.loads(json.dumps(package))
     try:
         with db.engine.begin() as conn:
             _invalidate_cache(conn)
             _stale_packages, stale_freqs = writer.write_packages(
-                conn, [copy], only=True, renames=renames, frequency_renames=frequency_renames)
+                conn, [package], only=True, renames=renames, frequency_renames=frequency_renames)
             users = _stale_in_use(conn, stale_freqs)
             if users:
                 raise InUseError(f"cannot remove: {users[0]}", users)

@@ -356,6 +356,7 @@ def write_packages(conn: Connection, packages: list[Doc], *, only: bool = False,
         if old in existing_freqs:
             existing_freqs[new] = existing_freqs.pop(old)
     kept: set[int] = set()
+    written_ids: list[int] = []  # the id of each frequency, in document order
     inserts = _Inserts(conn, ids)
     new_freqs: list[Doc] = []
     for p in packages:
@@ -382,7 +383,7 @@ def write_packages(conn: Connection, packages: list[Doc], *, only: bool = False,
                 values["id"] = fid
                 new_freqs.append(values)
             kept.add(fid)
-            f["_id"] = fid
+            written_ids.append(fid)
     if new_freqs:
         conn.execute(insert(freq_table), new_freqs)
     stale_freqs = {i for i in existing_freqs.values() if i not in kept}
@@ -396,9 +397,10 @@ def write_packages(conn: Connection, packages: list[Doc], *, only: bool = False,
     _clear_children(conn, m.FrequencyCustomValue, "frequency_id", written)
     _clear_children(conn, m.FrequencyCharges, "frequency_id", written)
 
+    frequency_ids = iter(written_ids)
     for p in packages:
         for f in p["frequencies"]:
-            fid = f.pop("_id")
+            fid = next(frequency_ids)
             for pos, code in enumerate(f["currencies"]):
                 inserts.add(m.FrequencyCurrency, frequency_id=fid, currency_id=currencies[code],
                             position=pos)

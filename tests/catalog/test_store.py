@@ -240,3 +240,14 @@ def test_snapshot_document_is_cached_and_never_stale(db: Any,
     assert fresh_usd["recurring"][0]["amounts"]["Active"] == "61.00"
     store.delete_frequency(db, "Home Bundle Monthly")
     assert store.snapshot_document(db)["packages"][0]["frequencies"] == []
+
+
+def test_import_and_save_leave_the_callers_document_untouched(
+        db: Any, spec_catalog: dict[str, Any]) -> None:
+    given = copy.deepcopy(spec_catalog)
+    store.import_catalog(db, given)
+    assert given == spec_catalog
+    package = store.package_document(db, "Home Bundle")
+    before = copy.deepcopy(package)
+    store.save_package(db, package, original_name="Home Bundle")
+    assert package == before
