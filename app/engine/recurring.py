@@ -150,7 +150,8 @@ def discount_lines(here: PackagePeriod, svc: AccountService, terms: ServiceTerms
     if not placed:
         return
     period = here.period
-    left: Decimal | None = None
+    left: Decimal | None = None  # what the discounts so far left of all the service's charges
+    status_left: dict[str, Decimal] = {}  # ... of one status's charges, by the status's discounts
     for sched, described in placed:
         if sched.begin >= period.end or (sched.end is not None and sched.end <= period.start):
             continue
@@ -161,8 +162,10 @@ def discount_lines(here: PackagePeriod, svc: AccountService, terms: ServiceTerms
             left = sum((s.charged for s in segments), ZERO)
         d = sched.discount
         amount = round_money(found.amount, run.q)
-        scope = left if d.status is None else min(
-            left, sum((s.charged for s in segments if s.status == d.status), ZERO))
+        own = left if d.status is None else status_left.get(d.status)
+        if own is None:  # the first discount for that status in this period
+            own = sum((s.charged for s in segments if s.status == d.status), ZERO)
+        scope = min(left, own)
         capped = ""
         if -amount > scope:
             if scope <= 0:
@@ -170,6 +173,8 @@ def discount_lines(here: PackagePeriod, svc: AccountService, terms: ServiceTerms
             amount = -scope
             capped = f", capped at the {run.money(scope)} left of the charge"
         left += amount
+        if d.status is not None:
+            status_left[d.status] = own + amount
         first = max(sched.begin, period.start)
         last = min(sched.end or period.end, period.end) - ONE_DAY
         on = f"{svc.service}" + (f" while {d.status}" if d.status else "")
