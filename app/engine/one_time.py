@@ -96,13 +96,9 @@ def _one_time_lines(run: Run, item: PendingOneTime, before: int, all_units: int,
                      f"{head} {run.money(price.amount)}{units_text(quantity)}", None)]
     tiers = price.tiers
     if frequency.tiering == "bracket":
-        rule = run.catalog.counting_rules.get(frequency.counting_rule or "")
-        if rule is not None:
-            counted = run.count(rule, svc.start)
-            how = f"counted on {svc.start} by counting rule '{rule.name}'"
-        else:
-            counted = all_units
-            how = f"'{name}' one-time units billed in this period (no counting rule)"
+        rule = run.catalog.counting_rule_of(frequency)
+        counted = run.count(rule, svc.start)
+        how = f"counted on {svc.start} by counting rule '{rule.name}'"
         i = bracket_tier(tiers, counted)
         unit = tiers[i].amount
         return [line(quantity, unit, f"{head}, bracket tier {i + 1} ({tier_span(tiers, i)}) "

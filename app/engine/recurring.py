@@ -95,13 +95,9 @@ def recurring_lines(here: PackagePeriod, svc: AccountService, terms: ServiceTerm
         tiers = price.tiers
         full = charged = ZERO
         if frequency.tiering == "bracket":
-            rule = catalog.counting_rules.get(frequency.counting_rule or "")
-            if rule is not None:
-                counted = run.count(rule, start)
-                how = f"counted on {start} by counting rule '{rule.name}'"
-            else:
-                counted = same_service_units(catalog, run.by_service[svc.service], svc, start)[1]
-                how = f"'{svc.service}' units on the account on {start} (no counting rule)"
+            rule = catalog.counting_rule_of(frequency)
+            counted = run.count(rule, start)
+            how = f"counted on {start} by counting rule '{rule.name}'"
             i = bracket_tier(tiers, counted)
             unit = tiers[i].amount
             full = unit * quantity

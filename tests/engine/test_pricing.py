@@ -35,8 +35,10 @@ def priced_catalog(*, tiering: str = "none") -> dict[str, Any]:
         [service("Internet 100")],
         [package("Internet", ["Internet 100"], [frequency(
             "Internet Monthly", {"standard": {"USD": charges([standard])},
-                                 "DE": {"USD": charges([de])}}, tiering=tiering)])],
+                                 "DE": {"USD": charges([de])}}, tiering=tiering,
+            counting_rule="Lines" if tiering == "bracket" else None)])],
         price_books=["standard", "DE"],
+        counting_rules=[{"name": "Lines", "counts": "services", "items": [], "statuses": []}],
         price_plans=[
             {"name": "Staff", "prices": [
                 {"service": "Internet 100", "status": "Active", "currency": "USD",
