@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from engine_builders import assert_valid  # noqa: E402
 
-from app.simulate_cli import simulate  # noqa: E402
+from app.cli.simulate import simulate  # noqa: E402
 
 
 @pytest.fixture

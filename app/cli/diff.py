@@ -6,7 +6,7 @@ import json
 
 import click
 
-from app.cli_common import db_option, fail, open_db, read_json
+from app.cli.common import db_option, fail, open_db, read_json
 
 
 @click.command("diff")

@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from app import __version__
-from app.cli_common import BAD_INPUT, db_option, fail, open_db, read_json
+from app.cli.common import BAD_INPUT, db_option, fail, open_db, read_json
 
 __all__ = ["BAD_INPUT", "cli", "fail", "main"]
 
@@ -131,13 +131,13 @@ def export_cmd(db_path: str | None, out: str, fmt: str) -> None:
 def _register_optional_commands() -> None:
     """Commands whose modules live beside this one (simulate, diff)."""
     try:
-        from app.simulate_cli import simulate
+        from app.cli.simulate import simulate
     except ImportError:  # pragma: no cover - present in every release
         pass
     else:
         cli.add_command(simulate)
     try:
-        from app.diff_cli import diff
+        from app.cli.diff import diff
     except ImportError:  # pragma: no cover
         pass
     else:
