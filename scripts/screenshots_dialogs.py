@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from app.catalog import store  # noqa: E402
+from app.catalog.database import store  # noqa: E402
 from app.models.database import open_database  # noqa: E402
 from app.package_data import demo_catalog  # noqa: E402
 

@@ -26,7 +26,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QLocale  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.catalog import store  # noqa: E402
+from app.catalog.database import store  # noqa: E402
 from app.models.database import open_database  # noqa: E402
 from app.package_data import demo_catalog  # noqa: E402
 from app.views.simulator_bill_export import render_pdf_page  # noqa: E402

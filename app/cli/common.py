@@ -41,8 +41,8 @@ def open_db(db_path: str | None, *, create: bool = True) -> Any:
 
 def read_json(path: str) -> Any:
     """Read a JSON document, refusing hostile input; exits 2 naming the file on failure."""
+    from app.catalog.document.safe_json import load_json_document
     from app.catalog.errors import ImportFailure
-    from app.catalog.safe_json import load_json_document
 
     try:
         data = Path(path).read_bytes()

@@ -24,8 +24,8 @@ def diff(old: str | None, new: str | None, db_path: str | None, since_last_expor
 
     With --db PATH --since-last-export: the changes made since the last export.
     """
-    from app.catalog.diff import changes_to_document, diff_catalogs, format_changes
-    from app.catalog.store import export_catalog, last_export
+    from app.catalog.database.store import export_catalog, last_export
+    from app.catalog.document.diff import changes_to_document, diff_catalogs, format_changes
 
     if since_last_export:
         if old or new:

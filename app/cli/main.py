@@ -1,8 +1,8 @@
 """The ``catalog-editor`` command: the window, or headless import, export, validate, simulate.
 
 Argument parsing and output formatting only; the work is done by the application layer
-(:mod:`app.catalog.store`) and the engine. Exit status: 0 success, 2 bad input (one line per
-problem, naming the file and the JSON path), 1 internal error.
+(:mod:`app.catalog.database.store`) and the engine. Exit status: 0 success, 2 bad input (one
+line per problem, naming the file and the JSON path), 1 internal error.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def cli(ctx: click.Context, db_path: str | None, demo: bool) -> None:
 @click.option("--warnings/--no-warnings", default=True, help="Also list catalog smells (lint).")
 def validate_cmd(catalog: str, warnings: bool) -> None:
     """Check CATALOG.json: schema, references and business rules."""
-    from app.catalog.store import validate_document
+    from app.catalog.database.store import validate_document
 
     doc = read_json(catalog)
     problems = validate_document(doc)
@@ -49,7 +49,7 @@ def validate_cmd(catalog: str, warnings: bool) -> None:
     lint = [p for p in problems if p.severity != "error"]
     if not errors and warnings and isinstance(doc, dict):
         try:
-            from app.catalog.lint import lint_catalog
+            from app.catalog.document.lint import lint_catalog
         except ImportError:  # pragma: no cover
             pass
         else:
@@ -68,8 +68,8 @@ def validate_cmd(catalog: str, warnings: bool) -> None:
               show_default=True)
 def import_cmd(db_path: str | None, catalog: str, fmt: str) -> None:
     """Replace the database's catalog with CATALOG (all or nothing)."""
+    from app.catalog.database.store import import_catalog
     from app.catalog.errors import ImportFailure, InUseError
-    from app.catalog.store import import_catalog
 
     report: list[Any] = []
     if fmt == "killbill-xml":
@@ -105,7 +105,7 @@ def import_cmd(db_path: str | None, catalog: str, fmt: str) -> None:
               show_default=True)
 def export_cmd(db_path: str | None, out: str, fmt: str) -> None:
     """Write the database's catalog as JSON (or Kill Bill catalog XML)."""
-    from app.catalog.store import export_catalog, record_export
+    from app.catalog.database.store import export_catalog, record_export
 
     db = open_db(db_path, create=False)
     try:

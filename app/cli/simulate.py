@@ -117,8 +117,8 @@ def _load_catalog_document(catalog_path: str | None, db_path: str | None) -> tup
             raise BadInput(f"{catalog_path}: {found[0]}: {found[1]}")
         return doc, catalog_path
     assert db_path is not None
+    from app.catalog.database.store import load_catalog_document
     from app.catalog.errors import ImportFailure
-    from app.catalog.store import load_catalog_document
     from app.models.database import DatabaseError
 
     try:

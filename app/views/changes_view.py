@@ -1,8 +1,8 @@
 """The Changes tab: what differs between the catalog now and the catalog as last exported.
 
-The differences come from :func:`app.catalog.diff.diff_catalogs` (old: the document recorded
-by ``store.record_export``; new: ``store.export_catalog``). :class:`ChangesModel` is also the
-table of the import preview (:mod:`app.views.import_preview_dialog`).
+The differences come from :func:`app.catalog.document.diff.diff_catalogs` (old: the document
+recorded by ``store.record_export``; new: ``store.export_catalog``). :class:`ChangesModel` is
+also the table of the import preview (:mod:`app.views.import_preview_dialog`).
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.catalog import store
-from app.catalog.diff import Change, diff_catalogs
+from app.catalog.database import store
+from app.catalog.document.diff import Change, diff_catalogs
 from app.models.database import Database
 from app.views.list_table_model import ListTableModel
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from app.catalog.editing import Path
+from app.catalog.database.editing import Path
 from app.views.setup_fields import note
 from app.views.undo import PackageDraft
 

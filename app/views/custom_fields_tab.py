@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.catalog.editing import Path, frequency_custom_fields
+from app.catalog.database.editing import Path, frequency_custom_fields
 from app.views.setup_fields import ErrorLabel, note, required, with_error
 from app.views.undo import PackageDraft, affects
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.catalog.editing import BILL_FREQUENCIES, RECURRING_BASE_TYPES, Path, base_types
+from app.catalog.database.editing import BILL_FREQUENCIES, RECURRING_BASE_TYPES, Path, base_types
 from app.views.counting_rule_tab import CountingRuleTab
 from app.views.custom_fields_tab import CustomFieldsTab
 from app.views.icons import icon

@@ -1,12 +1,12 @@
 """Import preview: before an import replaces a catalog that has packages, list what would
-change (:func:`app.catalog.diff.diff_catalogs` of the catalog now and the file) with Apply and
-Cancel."""
+change (:func:`app.catalog.document.diff.diff_catalogs` of the catalog now and the file) with
+Apply and Cancel."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from app.catalog.diff import Change
+from app.catalog.document.diff import Change
 from app.views.changes_view import (
     NAME_WIDTH,
     ChangesModel,

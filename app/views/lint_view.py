@@ -1,7 +1,8 @@
 """The Checks tab: the saved catalog's problems (validation errors) and smells (lint warnings).
 
-Runs :func:`app.catalog.validation.validate_catalog` and :func:`app.catalog.lint.lint_catalog`
-on ``store.export_catalog``; one row per problem: severity, JSON path, message.
+Runs :func:`app.catalog.document.validation.validate_catalog` and
+:func:`app.catalog.document.lint.lint_catalog` on ``store.export_catalog``; one row per problem:
+severity, JSON path, message.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.catalog import store
-from app.catalog.lint import lint_catalog
-from app.catalog.validation import validate_catalog
+from app.catalog.database import store
+from app.catalog.document.lint import lint_catalog
+from app.catalog.document.validation import validate_catalog
 from app.engine.problems import Problem
 from app.models.database import Database
 from app.views.changes_view import changes_table, fit_columns

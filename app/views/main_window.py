@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from app import __version__
-from app.catalog import editing, store
-from app.catalog.diff import diff_catalogs
+from app.catalog.database import editing, store
+from app.catalog.document.diff import diff_catalogs
 from app.catalog.errors import ImportFailure, InUseError
 from app.models.database import Database, DatabaseError, open_database
 from app.package_data import demo_catalog

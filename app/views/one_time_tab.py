@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.catalog.editing import (
+from app.catalog.database.editing import (
     Path,
     base_types,
     charges_of,

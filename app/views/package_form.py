@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.catalog.editing import Path, base_types
+from app.catalog.database.editing import Path, base_types
 from app.views.icons import icon
 from app.views.setup_fields import ErrorLabel, note, required, with_error
 from app.views.undo import PackageDraft, affects

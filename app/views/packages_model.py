@@ -19,7 +19,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont, QPalette
 
-from app.catalog.store import FrequencySummary, PackageSummary
+from app.catalog.database.store import FrequencySummary, PackageSummary
 
 _Index = QModelIndex | QPersistentModelIndex
 

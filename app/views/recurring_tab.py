@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.catalog.editing import (
+from app.catalog.database.editing import (
     RECURRING_BASE_TYPES,
     Path,
     base_types,

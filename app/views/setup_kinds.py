@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.catalog.reference_edit import ReferenceDraft, unique
+from app.catalog.document.reference_edit import ReferenceDraft, unique
 
 BASE_TYPES = (
     ("recurring", "Recurring"),

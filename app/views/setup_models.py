@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont, QPixmap, QUndoCommand, QUndoStack
 
-from app.catalog.reference_edit import SINGULAR, ReferenceDraft, describe, key_of
+from app.catalog.document.reference_edit import SINGULAR, ReferenceDraft, describe, key_of
 from app.views.setup_fields import REQUIRED_COLOUR
 from app.views.setup_kinds import (
     MONEY_DECIMALS,

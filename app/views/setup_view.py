@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.catalog import reference_edit, store
+from app.catalog.database import store
+from app.catalog.document import reference_edit
 from app.catalog.errors import ImportFailure, InUseError
 from app.engine.problems import Problem
 from app.models.database import Database

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.catalog.accounts import schema_problems
+from app.catalog.database.accounts import schema_problems
 from app.engine.problems import Problem, ScenarioError
 from app.views.simulator_catalog import CatalogLookup
 

@@ -4,8 +4,8 @@ Every scenario edit is an undo command; each one restarts a short timer (30 ms) 
 bill is recomputed on the GUI thread (a 20-service account over 12 periods takes a few
 milliseconds, see ``benchmarks/bench_simulator.py``). Catalog edits made elsewhere in the window
 arrive through :meth:`SimulatorView.on_catalog_changed`, which rebuilds the engine's snapshot.
-The view calls the application layer (:mod:`app.catalog.store`, :mod:`app.catalog.accounts`)
-and the engine; it never touches the database directly.
+The view calls the application layer (:mod:`app.catalog.database.store`,
+:mod:`app.catalog.database.accounts`) and the engine; it never touches the database directly.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.catalog import accounts, store
+from app.catalog.database import accounts, store
 from app.catalog.errors import ImportFailure
 from app.engine.problems import Problem
 from app.models.database import Database
@@ -384,7 +384,7 @@ class SimulatorView(QWidget):
                 return False
         if not self._confirm_leave():
             return False
-        from app.catalog.safe_json import load_json_document
+        from app.catalog.document.safe_json import load_json_document
 
         try:
             doc = load_json_document(Path(path).read_bytes(), source=path)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.catalog.editing import Path, base_types, charges_of, empty_charges, minor_units
+from app.catalog.database.editing import Path, base_types, charges_of, empty_charges, minor_units
 from app.views.icons import icon
 from app.views.money import format_money
 from app.views.recurring_tab import (

@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from app.catalog.editing import Path
+from app.catalog.database.editing import Path
 
 SAVED_NAME = "_saved_name"
 """Hidden key of each frequency in a draft: its name in the database (None when new), so a

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from app.catalog import accounts, store
+from app.catalog.database import accounts, store
 from app.catalog.errors import ImportFailure, InUseError
 
 

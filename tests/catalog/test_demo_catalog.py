@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from app.catalog.lint import lint_catalog
-from app.catalog.validation import validate_catalog
+from app.catalog.document.lint import lint_catalog
+from app.catalog.document.validation import validate_catalog
 
 Doc = dict[str, Any]
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.catalog.diff import Change, changes_to_document, diff_catalogs, format_changes
+from app.catalog.document.diff import Change, changes_to_document, diff_catalogs, format_changes
 
 sys.path.insert(0, str(Path(__file__).parent))
 from strategies import catalogs  # noqa: E402
@@ -183,7 +183,7 @@ def test_import_then_export_through_the_database_has_no_changes(
     db: Any, demo_catalog: dict[str, Any]
 ) -> None:
     """After an export, the next diff is empty: the database keeps every field."""
-    from app.catalog.store import export_catalog, import_catalog
+    from app.catalog.database.store import export_catalog, import_catalog
 
     import_catalog(db, demo_catalog, source="demo")
     assert diff_catalogs(demo_catalog, export_catalog(db)) == []

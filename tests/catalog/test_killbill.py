@@ -44,7 +44,7 @@ def assert_valid_xml(data: bytes) -> ET.Element:
 def assert_valid_catalog(doc: dict[str, Any]) -> None:
     jsonschema.validate(doc, schema("catalog"))
     try:
-        from app.catalog.validation import validate_catalog
+        from app.catalog.document.validation import validate_catalog
     except ImportError:  # pragma: no cover - written alongside
         return
     assert [str(p) for p in validate_catalog(doc) if p.severity == "error"] == []
@@ -406,7 +406,7 @@ def test_spycar_trials_currencies_and_minor_units() -> None:
 
 
 def test_import_goes_into_the_database(db: Any) -> None:
-    from app.catalog.store import export_catalog, import_catalog
+    from app.catalog.database.store import export_catalog, import_catalog
 
     doc, _ = killbill_to_catalog((KILLBILL / "catalogs/WeaponsHire.xml").read_bytes())
     import_catalog(db, doc, source="WeaponsHire.xml")

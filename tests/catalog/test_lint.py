@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from app.catalog.lint import lint_catalog
-from app.catalog.validation import validate_catalog
+from app.catalog.document.lint import lint_catalog
+from app.catalog.document.validation import validate_catalog
 
 Doc = dict[str, Any]
 NO_SETTINGS = {"gl_code": None, "tax_category": None, "rate_plan": None, "tax_inclusive": None}

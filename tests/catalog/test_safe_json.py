@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from app.catalog.document.safe_json import MAX_DEPTH, load_json_document
 from app.catalog.errors import ImportFailure
-from app.catalog.safe_json import MAX_DEPTH, load_json_document
 
 DATA = Path(__file__).parent / "data"
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from app.catalog import store
+from app.catalog.database import store
 from app.catalog.errors import ImportFailure, InUseError
 from app.models.database import open_database
 

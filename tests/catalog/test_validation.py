@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.catalog.validation import MAX_DEPTH, validate_catalog, validate_catalog_file
+from app.catalog.document.validation import MAX_DEPTH, validate_catalog, validate_catalog_file
 from app.engine.problems import Problem
 
 DATA = Path(__file__).parent / "data"
@@ -1005,14 +1005,14 @@ def test_wrong_string_values_never_crash_the_rule_checks(data: st.DataObject) ->
 @given(st.one_of(mutated(), st.builds(base)))
 def test_fast_schema_check_agrees_with_jsonschema(doc: Any) -> None:
     """The compiled fast check may only skip jsonschema when jsonschema finds nothing."""
-    from app.catalog.validation import _validator, schema_valid_fast
+    from app.catalog.document.validation import _validator, schema_valid_fast
 
     assert schema_valid_fast(doc) == (next(_validator().iter_errors(doc), None) is None)
 
 
 @pytest.mark.parametrize("value", ["-5.00", "12,50", "2026-02-30", "2026-13-01", "usd", ""])
 def test_fast_schema_check_catches_bad_values(value: str) -> None:
-    from app.catalog.validation import _validator, schema_valid_fast
+    from app.catalog.document.validation import _validator, schema_valid_fast
 
     doc = json.loads((DATA / "spec_example_catalog.json").read_text("utf-8"))
     usd = doc["packages"][0]["frequencies"][0]["price_books"]["standard"]["USD"]

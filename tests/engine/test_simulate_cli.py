@@ -134,7 +134,7 @@ def test_exactly_one_catalog_source(files: dict[str, Path], tmp_path: Path) -> N
 
 def test_catalog_from_a_database(files: dict[str, Path], tmp_path: Path,
                                  spec_catalog: dict[str, Any]) -> None:
-    from app.catalog.store import import_catalog
+    from app.catalog.database.store import import_catalog
     from app.models.database import open_database
 
     path = tmp_path / "catalog.sqlite"

@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import QDate, QModelIndex, QPoint, Qt
 from PySide6.QtWidgets import QComboBox, QInputDialog, QMessageBox, QTableView
 
-from app.catalog import store
+from app.catalog.database import store
 from app.models.database import open_database
 from app.views.main_window import MainWindow
 from app.views.money import MoneyEdit

@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QDialog, QFileDialog
 
-from app.catalog import store
-from app.catalog.diff import diff_catalogs
+from app.catalog.database import store
+from app.catalog.document.diff import diff_catalogs
 from app.views.changes_view import ChangesView
 from app.views.import_preview_dialog import ImportPreviewDialog
 from app.views.lint_view import LintView

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
-from app.catalog import store
+from app.catalog.database import store
 from app.views.lint_view import LintView
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")

@@ -14,7 +14,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
 from app import __version__
-from app.catalog import store
+from app.catalog.database import store
 from app.models.database import open_database
 from app.views import settings
 from app.views.main_window import MainWindow

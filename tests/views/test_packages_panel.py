@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import insert
 from sqlalchemy import select as sql_select
 
-from app.catalog import store
-from app.catalog.store import FrequencySummary, PackageSummary
+from app.catalog.database import store
+from app.catalog.database.store import FrequencySummary, PackageSummary
 from app.models import schema as m
 from app.views.main_window import MainWindow
 from app.views.packages_model import NAME_ROLE, PackagesFilterModel, PackagesModel

@@ -9,7 +9,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox, QTableView
 
-from app.catalog import reference_edit, store
+from app.catalog.database import store
+from app.catalog.document import reference_edit
 from app.views.money import MoneyEdit
 from app.views.setup_view import SetupView
 

@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
-from app.catalog import accounts
+from app.catalog.database import accounts
 from app.views.money import format_money
 from app.views.simulator_bill_chart import GROUPS, totals_by_group
 from app.views.simulator_bill_export import pdf_text, render_pdf_page

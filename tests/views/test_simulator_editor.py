@@ -12,7 +12,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QComboBox, QDateEdit, QSpinBox, QTableView, QWidget
 
-from app.catalog import accounts
+from app.catalog.database import accounts
 from app.views.money import MoneyEdit
 from app.views.simulator_name_dialog import NameDialog
 from app.views.simulator_question_dialog import QuestionDialog

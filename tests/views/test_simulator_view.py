@@ -15,7 +15,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QComboBox, QDateEdit, QSpinBox, QTableView, QWidget
 
-from app.catalog import accounts, store
+from app.catalog.database import accounts, store
 from app.cli import cli
 from app.views.simulator_name_dialog import NameDialog
 from app.views.simulator_question_dialog import QuestionDialog

@@ -29,7 +29,13 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from app.catalog.validation import TIERS_FIRST_ONLY, TIERS_IGNORED, Elems, Found, order_problems
+from app.catalog.document.validation import (
+    TIERS_FIRST_ONLY,
+    TIERS_IGNORED,
+    Elems,
+    Found,
+    order_problems,
+)
 from app.engine.problems import Problem
 
 __all__ = ["lint_catalog"]

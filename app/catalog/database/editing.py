@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Table, select
 
-from app.catalog.store import FrequencySummary, PackageSummary
+from app.catalog.database.store import FrequencySummary, PackageSummary
 from app.models import schema as m
 from app.models.database import Database
 

@@ -19,8 +19,8 @@ import orjson
 from sqlalchemy import Connection, Table, delete, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from app.catalog import export as exporter
-from app.catalog import writer
+from app.catalog.database import export as exporter
+from app.catalog.database import writer
 from app.catalog.errors import ImportFailure, InUseError
 from app.engine.allocation import gc_paused
 from app.engine.problems import Problem
@@ -69,7 +69,7 @@ def open_catalog(target: str | Path) -> Database:
 
 def validate_document(doc: object) -> list[Problem]:
     """Schema, reference and business-rule checks of a catalog document."""
-    from app.catalog.validation import validate_catalog
+    from app.catalog.document.validation import validate_catalog
 
     return validate_catalog(doc)
 
