@@ -48,12 +48,12 @@ def _save(widget: QWidget, out: Path, name: str) -> None:
 
 
 def main(out: Path) -> None:
-    from app.views.discounts_dialog import DiscountsDialog
-    from app.views.settings_dialog import ServiceSettingsDialog
-    from app.views.setup_view import SetupView
-    from app.views.tiers_dialog import TieredChargesDialog
-    from app.views.transition_dialog import AddTransitionDialog
-    from app.views.usage_bucket_dialog import UsageBucketDialog
+    from app.views.catalog.dialogs.discounts import DiscountsDialog
+    from app.views.catalog.dialogs.settings import ServiceSettingsDialog
+    from app.views.catalog.dialogs.tiers import TieredChargesDialog
+    from app.views.catalog.dialogs.transition import AddTransitionDialog
+    from app.views.catalog.dialogs.usage_bucket import UsageBucketDialog
+    from app.views.setup.view import SetupView
 
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)

@@ -2,8 +2,8 @@
 Frequency panel), the Setup tab and the Simulator tab, the File, Edit and Help menus.
 
 The editing model: selecting a package (or one of its frequencies) loads
-``store.package_document`` into a :class:`~app.views.undo.PackageDraft`; every edit is an undo
-command on that draft; Save hands it to ``store.save_package``. After every save, import or
+``store.package_document`` into a :class:`~app.views.common.undo.PackageDraft`; every edit is an
+undo command on that draft; Save hands it to ``store.save_package``. After every save, import or
 delete the window emits ``catalogChanged`` with the ``store.Changes`` and every view refreshes
 from it.
 """
@@ -35,13 +35,13 @@ from app.catalog.document.diff import diff_catalogs
 from app.catalog.errors import ImportFailure, InUseError
 from app.models.database import Database, DatabaseError, open_database
 from app.package_data import demo_catalog
-from app.views import settings
-from app.views.frequency_panel import FrequencyPanel
-from app.views.import_preview_dialog import ImportPreviewDialog
-from app.views.package_form import PackageForm
-from app.views.packages_model import summary_of
-from app.views.packages_panel import PackagesPanel
-from app.views.undo import SAVED_NAME, PackageDraft
+from app.views.catalog.dialogs.import_preview import ImportPreviewDialog
+from app.views.catalog.frequency_panel import FrequencyPanel
+from app.views.catalog.package_form import PackageForm
+from app.views.catalog.packages_model import summary_of
+from app.views.catalog.packages_panel import PackagesPanel
+from app.views.common import settings
+from app.views.common.undo import SAVED_NAME, PackageDraft
 
 TITLE = "Catalog Editor"
 CHANGES_TAB, CHECKS_TAB = 3, 4
@@ -628,7 +628,7 @@ class MainWindow(QMainWindow):
 
     def _make_setup(self) -> None:
         try:
-            from app.views.setup_view import SetupView
+            from app.views.setup.view import SetupView
         except ImportError:
             return
         view = SetupView(self.db, self)
@@ -638,7 +638,7 @@ class MainWindow(QMainWindow):
 
     def _make_simulator(self) -> None:
         try:
-            from app.views.simulator_view import SimulatorView
+            from app.views.simulator.view import SimulatorView
         except ImportError:
             return
         view = SimulatorView(self.db, self)
@@ -648,13 +648,13 @@ class MainWindow(QMainWindow):
         self._replace_tab(2, view, "Simulator")
 
     def _make_changes(self) -> None:
-        from app.views.changes_view import ChangesView
+        from app.views.review.changes import ChangesView
 
         self.changes_view = ChangesView(self.db, self)
         self._replace_tab(CHANGES_TAB, self.changes_view, "Changes")
 
     def _make_lint(self) -> None:
-        from app.views.lint_view import LintView
+        from app.views.review.checks import LintView
 
         self.lint_view = LintView(self.db, self)
         self._replace_tab(CHECKS_TAB, self.lint_view, "Checks")

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
 from app.catalog.database import store
-from app.views.changes_view import COLUMNS, ChangesView, show_value
+from app.views.review.changes import COLUMNS, ChangesView, show_value
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 

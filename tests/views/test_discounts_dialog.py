@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QDateEdit
 
-from app.views.discounts_dialog import DiscountsDialog
+from app.views.catalog.dialogs.discounts import DiscountsDialog
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QComboBox, QInputDialog, QMessageBox, QTableView
 
 from app.catalog.database import store
 from app.models.database import open_database
+from app.views.common.money import MoneyEdit
 from app.views.main_window import MainWindow
-from app.views.money import MoneyEdit
 
 # the offscreen platform's warnings about window features it lacks; nothing a user would see
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints", "does not support raise",
@@ -36,7 +36,7 @@ def patch_ask(monkeypatch: pytest.MonkeyPatch, module: str, cls: str, answer: An
         calls.append(copy.deepcopy(kwargs))
         return answer(**kwargs)
 
-    target = getattr(importlib.import_module(f"app.views.{module}"), cls)
+    target = getattr(importlib.import_module(f"app.views.catalog.dialogs.{module}"), cls)
     monkeypatch.setattr(target, "ask", classmethod(ask))
     return calls
 
@@ -225,10 +225,10 @@ def test_seed_guides_end_to_end_export_as_written_by_hand(
         "recurring"][0]["discounts"][0]
     discount_b = expected_package()["frequencies"][0]["price_books"]["standard"]["USD"][
         "recurring"][0]["discounts"][1]
-    patch_ask(monkeypatch, "discounts_dialog", "DiscountsDialog",
+    patch_ask(monkeypatch, "discounts", "DiscountsDialog",
               lambda **k: [discount_b, discount_a])
     click(qtbot, rec.view, cell(rec.view, "Internet 500", "Discounts"))
-    calls = patch_ask(monkeypatch, "discounts_dialog", "DiscountsDialog",
+    calls = patch_ask(monkeypatch, "discounts", "DiscountsDialog",
                       lambda **k: list(reversed(k["discounts"])))
     click(qtbot, rec.view, cell(rec.view, "Internet 500", "Discounts"))
     assert [d["name"] for d in calls[0]["discounts"]] == ["Then 20% off", "Free first 3 months"]
@@ -239,7 +239,7 @@ def test_seed_guides_end_to_end_export_as_written_by_hand(
     choose(fp.tiering_combo, "progressive")
     assert fp.tabs.isTabVisible(3) is False  # Counting Rule tab: bracket only
     tiers = [{"end": 2, "amount": "80.00"}, {"end": None, "amount": "70.00"}]
-    calls = patch_ask(monkeypatch, "tiers_dialog", "TieredChargesDialog",
+    calls = patch_ask(monkeypatch, "tiers", "TieredChargesDialog",
                       lambda **k: {"Active": tiers})
     click(qtbot, rec.view, cell(rec.view, "Internet 500", "Active"))
     assert calls[0]["statuses"] == ["Active"] and calls[0]["minor_units"] == 2
@@ -250,7 +250,7 @@ def test_seed_guides_end_to_end_export_as_written_by_hand(
     charge = {"service": "Internet 500", "transition": "reactivation",
               "charge_service": "Reactivation Fee", "amount": "25.00",
               "penalty": {"amount": "10.00", "threshold_months": 1, "threshold_days": None}}
-    calls = patch_ask(monkeypatch, "transition_dialog", "AddTransitionDialog",
+    calls = patch_ask(monkeypatch, "transition", "AddTransitionDialog",
                       lambda **k: charge)
     qtbot.mouseClick(tr.add_button, Qt.MouseButton.LeftButton)
     assert "Reactivation Fee" in calls[0]["fee_services"]
@@ -264,7 +264,7 @@ def test_seed_guides_end_to_end_export_as_written_by_hand(
         "Installation"]
     qtbot.mouseClick(ot.add_button, Qt.MouseButton.LeftButton)
     type_cell(qtbot, ot.view, ot.model.index(0, 1), "99.00")
-    calls = patch_ask(monkeypatch, "tiers_dialog", "TieredChargesDialog",
+    calls = patch_ask(monkeypatch, "tiers", "TieredChargesDialog",
                       lambda **k: {"Amount": [{"end": 1, "amount": "99.00"},
                                               {"end": None, "amount": "49.00"}]})
     click(qtbot, ot.view, ot.model.index(0, 2))
@@ -295,7 +295,7 @@ def test_seed_guides_end_to_end_export_as_written_by_hand(
     qtbot.keyClicks(fp.rule_edit, "Active fiber packages")
     fp.commit()
     assert fp.counting_rule_tab.items_label.text() == "Fiber Internet, Fiber TV Bundle"
-    calls = patch_ask(monkeypatch, "tiers_dialog", "TieredChargesDialog", lambda **k: {
+    calls = patch_ask(monkeypatch, "tiers", "TieredChargesDialog", lambda **k: {
         "Pre-Active": [{"end": None, "amount": "0.00"}], "Active": [
             {"end": 9, "amount": "800.00"}, {"end": None, "amount": "720.00"}],
         "Suspended": []})

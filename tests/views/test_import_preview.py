@@ -13,10 +13,10 @@ from PySide6.QtWidgets import QDialog, QFileDialog
 
 from app.catalog.database import store
 from app.catalog.document.diff import diff_catalogs
-from app.views.changes_view import ChangesView
-from app.views.import_preview_dialog import ImportPreviewDialog
-from app.views.lint_view import LintView
+from app.views.catalog.dialogs.import_preview import ImportPreviewDialog
 from app.views.main_window import MainWindow
+from app.views.review.changes import ChangesView
+from app.views.review.checks import LintView
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints", "does not support raise",
                                        "does not support grabbing")

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
 from app.catalog.database import store
-from app.views.lint_view import LintView
+from app.views.review.checks import LintView
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 

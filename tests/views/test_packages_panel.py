@@ -16,9 +16,9 @@ from sqlalchemy import select as sql_select
 from app.catalog.database import store
 from app.catalog.database.store import FrequencySummary, PackageSummary
 from app.models import schema as m
+from app.views.catalog.packages_model import NAME_ROLE, PackagesFilterModel, PackagesModel
+from app.views.catalog.packages_panel import PackagesPanel
 from app.views.main_window import MainWindow
-from app.views.packages_model import NAME_ROLE, PackagesFilterModel, PackagesModel
-from app.views.packages_panel import PackagesPanel
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints", "does not support raise",
                                        "does not support grabbing")

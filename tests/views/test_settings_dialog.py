@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from app.views.settings_dialog import ONE_TIME_RATE_PLAN_NOTE, ServiceSettingsDialog
+from app.views.catalog.dialogs.settings import ONE_TIME_RATE_PLAN_NOTE, ServiceSettingsDialog
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox, QTableView
 
 from app.catalog.database import store
 from app.catalog.document import reference_edit
-from app.views.money import MoneyEdit
-from app.views.setup_view import SetupView
+from app.views.common.money import MoneyEdit
+from app.views.setup.view import SetupView
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 

@@ -14,12 +14,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
 from app.catalog.database import accounts
-from app.views.money import format_money
-from app.views.simulator_bill_chart import GROUPS, totals_by_group
-from app.views.simulator_bill_export import pdf_text, render_pdf_page
-from app.views.simulator_bill_model import LINE_ROLE
-from app.views.simulator_question_dialog import QuestionDialog
-from app.views.simulator_view import SimulatorView
+from app.views.common.money import format_money
+from app.views.simulator.bill_chart import GROUPS, totals_by_group
+from app.views.simulator.bill_export import pdf_text, render_pdf_page
+from app.views.simulator.bill_model import LINE_ROLE
+from app.views.simulator.question_dialog import QuestionDialog
+from app.views.simulator.view import SimulatorView
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -178,7 +178,7 @@ def test_pdf_export_is_an_invoice_with_the_total(view: SimulatorView, tmp_path: 
                                                  monkeypatch: pytest.MonkeyPatch,
                                                  qtbot: Any) -> None:
     target = tmp_path / "jane.pdf"
-    monkeypatch.setattr("app.views.simulator_view.QFileDialog.getSaveFileName",
+    monkeypatch.setattr("app.views.simulator.view.QFileDialog.getSaveFileName",
                         lambda *a, **k: (str(target), "PDF (*.pdf)"))
     qtbot.mouseClick(view.bill_panel.pdf_button, Qt.MouseButton.LeftButton)
     data = target.read_bytes()

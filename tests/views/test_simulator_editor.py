@@ -13,10 +13,10 @@ from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QComboBox, QDateEdit, QSpinBox, QTableView, QWidget
 
 from app.catalog.database import accounts
-from app.views.money import MoneyEdit
-from app.views.simulator_name_dialog import NameDialog
-from app.views.simulator_question_dialog import QuestionDialog
-from app.views.simulator_view import SimulatorView
+from app.views.common.money import MoneyEdit
+from app.views.simulator.name_dialog import NameDialog
+from app.views.simulator.question_dialog import QuestionDialog
+from app.views.simulator.view import SimulatorView
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -259,7 +259,7 @@ def test_usage_record_added_and_billed(qtbot: Any, view: SimulatorView) -> None:
 
 
 def test_row_problems_are_grouped_and_labelled_for_the_panel() -> None:
-    from app.views.simulator_problem_label import rows_with_problems
+    from app.views.simulator.problem_label import rows_with_problems
 
     rows, messages = rows_with_problems(
         {(1, "date"): ["date is before the package starts"], (): ["two records overlap"],

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QSpinBox, QTableView, QWidge
 
 from app.catalog.database import accounts, store
 from app.cli import cli
-from app.views.simulator_name_dialog import NameDialog
-from app.views.simulator_question_dialog import QuestionDialog
-from app.views.simulator_view import SimulatorView
+from app.views.simulator.name_dialog import NameDialog
+from app.views.simulator.question_dialog import QuestionDialog
+from app.views.simulator.view import SimulatorView
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -80,7 +80,7 @@ def _click(qtbot: Any, button: QWidget) -> None:
 
 def test_empty_database_offers_the_demo_scenario_when_one_ships(
         qtbot: Any, demo_db: Any, answers: Answers, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("app.views.simulator_view.demo_scenario",
+    monkeypatch.setattr("app.views.simulator.view.demo_scenario",
                         lambda: copy.deepcopy(MOBILE))
     view = _view(qtbot, demo_db)
     panel = view.list_panel
@@ -170,12 +170,12 @@ def test_export_then_import_the_account_json(qtbot: Any, demo_db: Any, answers: 
     accounts.save_account(demo_db, MOBILE)
     view = _view(qtbot, demo_db)
     target = tmp_path / "bob.json"
-    monkeypatch.setattr("app.views.simulator_view.QFileDialog.getSaveFileName",
+    monkeypatch.setattr("app.views.simulator.view.QFileDialog.getSaveFileName",
                         lambda *a, **k: (str(target), ""))
     _click(qtbot, view.list_panel.export_button)
     assert json.loads(target.read_text("utf-8")) == MOBILE
 
-    monkeypatch.setattr("app.views.simulator_view.QFileDialog.getOpenFileName",
+    monkeypatch.setattr("app.views.simulator.view.QFileDialog.getOpenFileName",
                         lambda *a, **k: (str(target), ""))
     _click(qtbot, view.list_panel.import_button)
     assert accounts.list_accounts(demo_db) == ["Bob", "Bob (2)"]  # never overwrites
@@ -363,7 +363,7 @@ def test_scenario_built_in_the_window_bills_like_the_command_line(
     assert promo_services and promo_lines == promo_services
 
     account_file = tmp_path / "jane.json"
-    monkeypatch.setattr("app.views.simulator_view.QFileDialog.getSaveFileName",
+    monkeypatch.setattr("app.views.simulator.view.QFileDialog.getSaveFileName",
                         lambda *a, **k: (str(account_file), ""))
     _click(qtbot, view.list_panel.export_button)
     catalog_file = tmp_path / "catalog.json"

@@ -14,9 +14,9 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QTableView
 
+from app.views.catalog.tabs.recurring import HINT_ROLE
+from app.views.common.money import MoneyEdit
 from app.views.main_window import MainWindow
-from app.views.money import MoneyEdit
-from app.views.recurring_tab import HINT_ROLE
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints", "does not support raise",
                                        "does not support grabbing")
@@ -29,7 +29,7 @@ def patch_ask(monkeypatch: pytest.MonkeyPatch, module: str, cls: str, answer: An
         calls.append(copy.deepcopy(kwargs))
         return answer(**kwargs)
 
-    target = getattr(importlib.import_module(f"app.views.{module}"), cls)
+    target = getattr(importlib.import_module(f"app.views.catalog.dialogs.{module}"), cls)
     monkeypatch.setattr(target, "ask", classmethod(ask))
     return calls
 
@@ -189,7 +189,7 @@ def test_usage_bucket_settings_and_discount_icons_open_their_modals(
     rec = window.editor.frequency_panel.recurring_tab
     setting = {"bucket": "10 GB included", "unit": "MB", "tiers": [
         {"threshold": "10240", "flat_charge": "5.00"}]}
-    calls = patch_ask(monkeypatch, "usage_bucket_dialog", "UsageBucketDialog",
+    calls = patch_ask(monkeypatch, "usage_bucket", "UsageBucketDialog",
                       lambda **k: {"usage_bucket": setting})
     click(qtbot, rec.view, cell(rec.view, "Mobile Data", "Usage Bucket"))
     assert calls[0]["service"] == "Mobile Data"
@@ -198,7 +198,7 @@ def test_usage_bucket_settings_and_discount_icons_open_their_modals(
     row = frequency_doc(window)["price_books"]["standard"]["USD"]["recurring"][1]
     assert row["usage_bucket"] == setting
 
-    calls = patch_ask(monkeypatch, "settings_dialog", "ServiceSettingsDialog",
+    calls = patch_ask(monkeypatch, "settings", "ServiceSettingsDialog",
                       lambda **k: dict(k["settings"], gl_code="4999", tax_inclusive=True))
     click(qtbot, rec.view, cell(rec.view, "Mobile Line", "Settings"))
     assert calls[0]["one_time"] is False
@@ -210,7 +210,7 @@ def test_usage_bucket_settings_and_discount_icons_open_their_modals(
     assert cell(rec.view, "Mobile Line", "Settings").data() == "2 overrides"
 
     # a cancelled modal changes nothing
-    patch_ask(monkeypatch, "discounts_dialog", "DiscountsDialog", lambda **k: None)
+    patch_ask(monkeypatch, "discounts", "DiscountsDialog", lambda **k: None)
     before = copy.deepcopy(frequency_doc(window))
     click(qtbot, rec.view, cell(rec.view, "Mobile Line", "Discounts"))
     assert frequency_doc(window) == before
@@ -222,7 +222,7 @@ def test_tiers_button_per_status_when_tiered(
     rec = window.editor.frequency_panel.recurring_tab
     index = cell(rec.view, "Phone Line", "Active")
     assert not (rec.model.flags(index) & Qt.ItemFlag.ItemIsEditable)
-    calls = patch_ask(monkeypatch, "tiers_dialog", "TieredChargesDialog", lambda **k: {
+    calls = patch_ask(monkeypatch, "tiers", "TieredChargesDialog", lambda **k: {
         "Active": [{"end": 4, "amount": "30.00"}, {"end": None, "amount": "25.00"}]})
     click(qtbot, rec.view, index)
     assert calls[0]["statuses"] == ["Active"]
@@ -242,7 +242,7 @@ def test_transition_tab_add_edit_remove(
     count = tab.model.rowCount()
     charge = {"service": "Static IP", "transition": "activation",
               "charge_service": "Activation Fee", "amount": "15.00", "penalty": None}
-    calls = patch_ask(monkeypatch, "transition_dialog", "AddTransitionDialog",
+    calls = patch_ask(monkeypatch, "transition", "AddTransitionDialog",
                       lambda **k: charge)
     qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
     assert calls[0]["current"] is None
@@ -252,7 +252,7 @@ def test_transition_tab_add_edit_remove(
     row = tab.model.rowCount() - 1
     assert tab.model.index(row, 3).data() == "$15.00"
     tab.view.setCurrentIndex(tab.model.index(row, 0))
-    patch_ask(monkeypatch, "transition_dialog", "AddTransitionDialog", lambda **k: dict(
+    patch_ask(monkeypatch, "transition", "AddTransitionDialog", lambda **k: dict(
         k["current"], penalty={"amount": "5.00", "threshold_days": 10}))
     qtbot.mouseClick(tab.edit_button, Qt.MouseButton.LeftButton)
     assert tab.model.index(row, 4).data() == "$5.00 after 10 days"
@@ -282,7 +282,7 @@ def test_one_time_tab_lists_only_one_time_services(
     qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
     assert tab.model.index(0, 0).data() == "Installation"
     type_cell(qtbot, tab.view, tab.model.index(0, 1), "120")
-    calls = patch_ask(monkeypatch, "settings_dialog", "ServiceSettingsDialog",
+    calls = patch_ask(monkeypatch, "settings", "ServiceSettingsDialog",
                       lambda **k: dict(k["settings"], gl_code="4601"))
     settings_column = tab.model.columns.index("Settings")
     click(qtbot, tab.view, tab.model.index(0, settings_column))

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
-from app.views.tiers_dialog import TieredChargesDialog
+from app.views.catalog.dialogs.tiers import TieredChargesDialog
 
 # the offscreen platform warns when a dialog is shown; nothing a user would see
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")

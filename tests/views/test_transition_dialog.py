@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from app.views.transition_dialog import NO_FEE_SERVICE, AddTransitionDialog
+from app.views.catalog.dialogs.transition import NO_FEE_SERVICE, AddTransitionDialog
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 

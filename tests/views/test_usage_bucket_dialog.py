@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
-from app.views.money import MoneyEdit
-from app.views.usage_bucket_dialog import UsageBucketDialog
+from app.views.catalog.dialogs.usage_bucket import UsageBucketDialog
+from app.views.common.money import MoneyEdit
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
