@@ -185,7 +185,7 @@ def test_import_is_all_or_nothing_and_lists_the_problems(
     good["packages"] = demo_catalog["packages"][:2]
     path.write_text(json.dumps(good), encoding="utf-8")
     with qtbot.waitSignal(window.catalogChanged):
-        # Importing over a catalog first shows what would change (tests/views/test_import_preview.py).
+        # Importing over a catalog first shows what would change (tests/views/catalog/test_import_preview.py).
         assert window.import_catalog(str(path), preview=False)
     assert window.editor.panel.model.package_count() == 2
 

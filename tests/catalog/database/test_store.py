@@ -15,7 +15,7 @@ from app.catalog.database import store
 from app.catalog.errors import ImportFailure, InUseError
 from app.models.database import open_database
 
-sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parent.parent))
 from strategies import catalogs  # noqa: E402
 
 
@@ -212,7 +212,7 @@ def test_import_over_a_different_catalog(db: Any, spec_catalog: dict[str, Any],
 def test_import_over_each_killbill_sample(db: Any, demo_catalog: dict[str, Any]) -> None:
     from app.catalog.killbill import killbill_to_catalog
 
-    shared = Path(__file__).resolve().parents[3] / "shared"
+    shared = Path(__file__).resolve().parents[4] / "shared"
     samples = sorted((shared / "external" / "killbill" / "catalogs").rglob("*.xml"))
     assert samples
     for sample in samples:

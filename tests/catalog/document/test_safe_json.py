@@ -11,7 +11,7 @@ import pytest
 from app.catalog.document.safe_json import MAX_DEPTH, load_json_document
 from app.catalog.errors import ImportFailure
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 
 
 def refused(data: bytes | str, **kwargs: int) -> ImportFailure:

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 
 from app.catalog.document.diff import Change, changes_to_document, diff_catalogs, format_changes
 
-sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parent.parent))
 from strategies import catalogs  # noqa: E402
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 
 
 @pytest.fixture

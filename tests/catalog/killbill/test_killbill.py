@@ -19,8 +19,8 @@ from app.catalog.errors import ImportFailure
 from app.catalog.killbill import MappingNote, catalog_to_killbill, killbill_to_catalog
 from app.package_data import schema
 
-DATA = Path(__file__).parent / "data"
-KILLBILL = Path(__file__).resolve().parents[2].parent / "shared" / "external" / "killbill"
+DATA = Path(__file__).parent.parent / "data"
+KILLBILL = Path(__file__).resolve().parents[3].parent / "shared" / "external" / "killbill"
 SAMPLES = sorted((KILLBILL / "catalogs").rglob("*.xml"))
 WHEN = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 

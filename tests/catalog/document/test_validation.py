@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from app.catalog.document.validation import MAX_DEPTH, validate_catalog, validate_catalog_file
 from app.engine.problems import Problem
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 F = "packages[0].frequencies[0]"
 USD = f"{F}.price_books.standard.USD"
 REC = f"{USD}.recurring[0]"
@@ -164,7 +164,7 @@ def test_spec_example_catalog_has_no_errors() -> None:
 
 
 def test_spec_example_copy_is_the_catalog_printed_in_the_spec() -> None:
-    spec = Path(__file__).resolve().parents[3] / "shared" / "spec" / "exchange-format.md"
+    spec = Path(__file__).resolve().parents[4] / "shared" / "spec" / "exchange-format.md"
     if not spec.exists():
         pytest.skip("shared spec not available")
     text = spec.read_text("utf-8")
