@@ -14,9 +14,8 @@ import jsonschema
 import pytest
 import xmlschema
 
-from app.catalog import killbill
 from app.catalog.errors import ImportFailure
-from app.catalog.killbill import MappingNote, catalog_to_killbill, killbill_to_catalog
+from app.catalog.killbill import MappingNote, catalog_to_killbill, importer, killbill_to_catalog
 from app.package_data import schema
 
 DATA = Path(__file__).parent.parent / "data"
@@ -448,7 +447,7 @@ def test_files_that_are_not_catalogs_are_refused(data: bytes, message: str) -> N
 
 
 def test_too_large_files_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(killbill, "MAX_XML_BYTES", 1000)
+    monkeypatch.setattr(importer, "MAX_XML_BYTES", 1000)
     with pytest.raises(ImportFailure, match="too large"):
         killbill_to_catalog((KILLBILL / "catalogs/WeaponsHire.xml").read_bytes())
 
