@@ -27,10 +27,11 @@ from PySide6.QtWidgets import (
 
 from app.catalog.database.editing import BILL_FREQUENCIES, RECURRING_BASE_TYPES, Path, base_types
 from app.views.catalog.package_form import PanelHeader, fill_combo, set_combo, set_text
+from app.views.catalog.price_book_bar import PricingSelection
 from app.views.catalog.tabs.counting_rule import CountingRuleTab
 from app.views.catalog.tabs.custom_fields import CustomFieldsTab
 from app.views.catalog.tabs.one_time import OneTimeTab
-from app.views.catalog.tabs.recurring import PricingSelection, RecurringTab
+from app.views.catalog.tabs.recurring import RecurringTab
 from app.views.catalog.tabs.transition import TransitionTab
 from app.views.common.fields import ErrorLabel, note, required, with_error
 from app.views.common.icons import icon

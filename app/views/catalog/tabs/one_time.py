@@ -29,13 +29,12 @@ from app.catalog.database.editing import (
     minor_units,
     one_time_settings,
 )
+from app.views.catalog.price_book_bar import PricingSelection, edit_price_books
 from app.views.catalog.tabs.recurring import (
     HINT_ROLE,
     MoneyDelegate,
     PricedTab,
-    PricingSelection,
     describe,
-    edit_price_books,
     modal,
     tax_categories,
     tiers_summary,

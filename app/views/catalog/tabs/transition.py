@@ -19,11 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.catalog.database.editing import Path, base_types, charges_of, empty_charges, minor_units
+from app.views.catalog.price_book_bar import PricingSelection, edit_price_books
 from app.views.catalog.tabs.recurring import (
     PricedTab,
-    PricingSelection,
     describe,
-    edit_price_books,
     modal,
 )
 from app.views.common.fields import note
