@@ -13,6 +13,11 @@ plain tuples, unpacked positionally. The stored values already are what the docu
 
 Children are grouped under their owner in one pass (dicts of lists, keyed by the owner id) and
 every list keeps the order of its ``position`` column (then ``id``), as the importer wrote it.
+
+Why this module is over 600 lines: it maps every table of the schema (about forty) back to the
+document, one reader per list of the exchange format, on the hot path measured by
+``benchmarks/bench_store.py``. The readers share the id-to-name look-ups (:class:`_Names`) and the
+grouping helpers; splitting them by table would scatter one mapping over several files.
 """
 
 from __future__ import annotations
