@@ -9,7 +9,7 @@ account, in this one process. Prints the time to build the catalog snapshot (laz
 every reference checked), to load the scenarios, and the simulation rate (target: at least
 5,000 account-periods per second), per CPU second and per wall-clock second.
 With ``--db`` it also imports the catalog into a temporary SQLite database (slow, not timed
-against any target) and times ``app.catalog.store.load_catalog_document`` plus the snapshot
+against any target) and times ``app.catalog.database.store.load_catalog_document`` plus the snapshot
 (target: under 2 s).
 """
 
@@ -100,7 +100,7 @@ def _timed(work: Callable[[], object]) -> tuple[float, float]:
 
 
 def _time_database(doc: dict) -> None:  # type: ignore[type-arg]
-    from app.catalog.store import import_catalog, load_catalog_document
+    from app.catalog.database.store import import_catalog, load_catalog_document
     from app.models.database import open_database
 
     with tempfile.TemporaryDirectory() as tmp:

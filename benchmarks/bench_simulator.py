@@ -32,11 +32,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.catalog import accounts, store  # noqa: E402
+from app.catalog.database import accounts, store  # noqa: E402
 from app.models.database import open_database  # noqa: E402
 from app.package_data import demo_catalog  # noqa: E402
-from app.views.simulator_scenario import SetValue  # noqa: E402
-from app.views.simulator_view import SimulatorView  # noqa: E402
+from app.views.simulator.scenario import SetValue  # noqa: E402
+from app.views.simulator.view import SimulatorView  # noqa: E402
 
 # (frequency, its account-services): 20 account-services in all.
 PACKAGES = [

@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from generate_catalog import generate_catalog  # noqa: E402
 
-from app.catalog import store  # noqa: E402
+from app.catalog.database import store  # noqa: E402
 from app.engine import catalog_from_document  # noqa: E402
 
 

@@ -27,7 +27,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from generate_catalog import generate_catalog  # noqa: E402
 
-from app.catalog import store  # noqa: E402
+from app.catalog.database import store  # noqa: E402
 from app.models.database import open_database  # noqa: E402
 
 WINDOW_TARGET = 2.0

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from app.catalog import store  # noqa: E402
+from app.catalog.database import store  # noqa: E402
 from app.models.database import open_database  # noqa: E402
 from app.package_data import demo_catalog  # noqa: E402
 
@@ -48,12 +48,12 @@ def _save(widget: QWidget, out: Path, name: str) -> None:
 
 
 def main(out: Path) -> None:
-    from app.views.discounts_dialog import DiscountsDialog
-    from app.views.settings_dialog import ServiceSettingsDialog
-    from app.views.setup_view import SetupView
-    from app.views.tiers_dialog import TieredChargesDialog
-    from app.views.transition_dialog import AddTransitionDialog
-    from app.views.usage_bucket_dialog import UsageBucketDialog
+    from app.views.catalog.dialogs.discounts import DiscountsDialog
+    from app.views.catalog.dialogs.settings import ServiceSettingsDialog
+    from app.views.catalog.dialogs.tiers import TieredChargesDialog
+    from app.views.catalog.dialogs.transition import AddTransitionDialog
+    from app.views.catalog.dialogs.usage_bucket import UsageBucketDialog
+    from app.views.setup.view import SetupView
 
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)

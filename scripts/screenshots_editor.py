@@ -27,7 +27,7 @@ def main() -> int:
         from PySide6.QtWidgets import QApplication
 
         app = QApplication.instance() or QApplication([])
-        from app.catalog import store
+        from app.catalog.database import store
         from app.models.database import open_database
         from app.package_data import demo_catalog
         from app.views.main_window import MainWindow

@@ -26,13 +26,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QLocale  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.catalog import store  # noqa: E402
+from app.catalog.database import store  # noqa: E402
 from app.models.database import open_database  # noqa: E402
 from app.package_data import demo_catalog  # noqa: E402
-from app.views.simulator_bill_export import render_pdf_page  # noqa: E402
-from app.views.simulator_bill_model import LINE_ROLE  # noqa: E402
-from app.views.simulator_scenario import SetValue  # noqa: E402
-from app.views.simulator_view import SimulatorView  # noqa: E402
+from app.views.simulator.bill_export import render_pdf_page  # noqa: E402
+from app.views.simulator.bill_model import LINE_ROLE  # noqa: E402
+from app.views.simulator.scenario import SetValue  # noqa: E402
+from app.views.simulator.view import SimulatorView  # noqa: E402
 
 SIZE = (1600, 940)
 

@@ -57,7 +57,7 @@ def db(db_path: Path) -> Iterator[Any]:
 @pytest.fixture
 def demo_db(db: Any, demo_catalog: dict[str, Any]) -> Any:
     """A database holding the demo catalog."""
-    from app.catalog.store import import_catalog
+    from app.catalog.database.store import import_catalog
 
     import_catalog(db, demo_catalog, source="demo")
     return db

@@ -3,7 +3,7 @@
 The snapshot is immutable and keyed by name everywhere the billing rules look something up,
 so a simulation never searches a list. It is built once from the exchange format's catalog
 document by :mod:`app.engine.catalog_loader` (the database goes through the same document,
-see ``app.catalog.store``) and can be shared by any number of simulations, on any thread.
+see ``app.catalog.database.store``) and can be shared by any number of simulations, on any thread.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ def last_database() -> str | None:
     """The database opened last (remembered between runs), when it still exists."""
     from pathlib import Path
 
-    from app.views import settings
+    from app.views.common import settings
 
     last = settings.get(settings.LAST_DATABASE)
     return last if last and Path(last).is_file() else None

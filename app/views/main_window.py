@@ -1,16 +1,13 @@
-"""The main window: the Catalog tab (Packages panel beside the package form or the Edit Package
-Frequency panel), the Setup tab and the Simulator tab, the File, Edit and Help menus.
+"""The main window: the Catalog tab (:class:`~app.views.catalog.editor.CatalogEditor`), the
+Setup tab and the Simulator tab (then Changes and Checks), the File, Edit and Help menus.
 
-The editing model: selecting a package (or one of its frequencies) loads
-``store.package_document`` into a :class:`~app.views.undo.PackageDraft`; every edit is an undo
-command on that draft; Save hands it to ``store.save_package``. After every save, import or
+The editing model is described in :mod:`app.views.catalog.editor`. After every save, import or
 delete the window emits ``catalogChanged`` with the ``store.Changes`` and every view refreshes
 from it.
 """
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -19,523 +16,24 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
-    QSplitter,
-    QStackedWidget,
     QTabWidget,
     QWidget,
 )
-from shiboken6 import isValid
 
 from app import __version__
-from app.catalog import editing, store
-from app.catalog.diff import diff_catalogs
-from app.catalog.errors import ImportFailure, InUseError
+from app.catalog.database import store
+from app.catalog.document.diff import diff_catalogs
+from app.catalog.errors import ImportFailure
 from app.models.database import Database, DatabaseError, open_database
 from app.package_data import demo_catalog
-from app.views import settings
-from app.views.frequency_panel import FrequencyPanel
-from app.views.import_preview_dialog import ImportPreviewDialog
-from app.views.package_form import PackageForm
-from app.views.packages_model import summary_of
-from app.views.packages_panel import PackagesPanel
-from app.views.undo import SAVED_NAME, PackageDraft
+from app.views.catalog.dialogs.import_preview import ImportPreviewDialog
+from app.views.catalog.editor import CatalogEditor
+from app.views.common import settings
 
 TITLE = "Catalog Editor"
 CHANGES_TAB, CHECKS_TAB = 3, 4
-
-
-def shown_in_tree(path: Any) -> bool:
-    """Whether a change of the draft at ``path`` changes what the Packages panel shows."""
-    if not path or path in (("name",), ("enabled",), ("frequencies",)):
-        return True
-    return len(path) >= 3 and path[0] == "frequencies" and path[2] in (
-        "name", "active", "bill_frequency")
-
-
-class CatalogEditor(QSplitter):
-    """The Catalog tab: the Packages panel and, on the right, the form of the selection.
-
-    Signals:
-        catalogChanged(object): a save or delete changed the database (``store.Changes``).
-        dirtyChanged(bool): the package being edited has (or no longer has) unsaved changes.
-        simulateRequested(str): "Simulate an account with this package" for a frequency name.
-        statusMessage(str): a one-line message for the status bar.
-    """
-
-    catalogChanged = Signal(object)
-    dirtyChanged = Signal(bool)
-    simulateRequested = Signal(str)
-    statusMessage = Signal(str)
-
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
-        super().__init__(Qt.Orientation.Horizontal, parent)
-        self.db = db
-        self.stack = QUndoStack(self)
-        self.draft: PackageDraft | None = None
-        self.draft_key: int | None = None
-        self.frequency_row: int | None = None
-        self.users: list[str] = []
-        self.reference: dict[str, Any] = {}
-        self.panel = PackagesPanel(self)
-        self.form = PackageForm(self)
-        self.frequency_panel = FrequencyPanel(self)
-        self.empty = QLabel("Select a package or a package frequency on the left, or add one.",
-                            self)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.pages = QStackedWidget(self)
-        for page in (self.empty, self.form, self.frequency_panel):
-            self.pages.addWidget(page)
-        self.addWidget(self.panel)
-        self.addWidget(self.pages)
-        self.setStretchFactor(1, 3)
-        self.setSizes([280, 840])
-
-        self.panel.currentChanged.connect(self._selected)
-        self.panel.addPackageRequested.connect(self.add_package)
-        self.panel.addFrequencyRequested.connect(self.add_frequency)
-        self.panel.cloneRequested.connect(self.clone)
-        self.panel.deleteRequested.connect(self.delete)
-        self.panel.deactivateRequested.connect(self.deactivate)
-        self.panel.simulateRequested.connect(self._simulate)
-        for page in (self.form, self.frequency_panel):
-            page.saveRequested.connect(self.save)
-            page.discardRequested.connect(self.discard)
-        self.form.cloneAsNewRequested.connect(self.clone_package)
-        self.form.nameEdited.connect(self._update_state)
-        self.frequency_panel.edited.connect(self._update_state)
-        self.stack.cleanChanged.connect(lambda _clean: self._update_state())
-        self.stack.indexChanged.connect(lambda _i: self._update_state())
-        self.reload()
-
-    # --- loading
-
-    def reload(self) -> None:
-        """Read everything again from the database (the draft is dropped)."""
-        self._drop_draft()
-        self.reference = store.reference_document(self.db)
-        self.form.set_reference(self.reference)
-        self.frequency_panel.set_reference(self.reference)
-        self.panel.load(editing.package_tree(self.db))
-        self.pages.setCurrentWidget(self.empty)
-
-    def set_database(self, db: Database) -> None:
-        self.db = db
-        self.reload()
-
-    def on_catalog_changed(self, changes: store.Changes) -> None:
-        """Another view (Setup, an import) changed the catalog: show the new state."""
-        reference_kinds = set(changes.kinds) - {"packages"}
-        if reference_kinds:
-            self.reference = store.reference_document(self.db)
-            self.form.set_reference(self.reference)
-            self.frequency_panel.set_reference(self.reference)
-        if "packages" in changes.kinds:
-            keep = self._current_names()
-            self._drop_draft()
-            self.panel.load(editing.package_tree(self.db))
-            self._reselect_names(keep)
-        elif self.draft is not None:
-            if self.stack.isClean() and not self.draft.is_new:
-                self._open_package(self.draft.saved_name or "", self.frequency_row)
-            else:
-                self._show(self.frequency_row)
-
-    def _current_names(self) -> tuple[str, str | None] | None:
-        if self.draft is None or self.draft.is_new:
-            return None
-        name = self.draft.saved_name or ""
-        if self.frequency_row is None:
-            return name, None
-        return name, self.draft.frequency(self.frequency_row).get(SAVED_NAME)
-
-    def _reselect_names(self, names: tuple[str, str | None] | None) -> None:
-        if names is None:
-            return
-        row = self.panel.model.row_of_name(names[0])
-        if row is None:
-            return
-        node = self.panel.model.node(row)
-        frow = next((k for k, f in enumerate(node.frequencies) if f.name == names[1]), None)
-        self._open_row(row, frow)
-
-    def _drop_draft(self) -> None:
-        if self.draft is not None:
-            self.draft.changed.disconnect(self._draft_changed)
-            self.draft.deleteLater()
-        self.draft, self.draft_key, self.frequency_row, self.users = None, None, None, []
-        self.stack.clear()
-        self._update_state()
-
-    def _open_package(self, name: str, frequency_row: int | None) -> None:
-        row = self.panel.model.row_of_name(name)
-        if row is not None:
-            self._open_row(row, frequency_row)
-
-    def _open_row(self, row: int, frequency_row: int | None) -> None:
-        node = self.panel.model.node(row)
-        doc = store.package_document(self.db, node.name)
-        self._set_draft(PackageDraft(doc, saved_name=node.name, stack=self.stack, parent=self),
-                        node.key, store.package_users(self.db, node.name))
-        if frequency_row is not None and frequency_row >= len(doc["frequencies"]):
-            frequency_row = None
-        self.panel.select(row, frequency_row)
-        self._show(frequency_row)
-
-    def _set_draft(self, draft: PackageDraft, key: int, users: list[str]) -> None:
-        self._drop_draft()
-        self.draft, self.draft_key, self.users = draft, key, users
-        draft.changed.connect(self._draft_changed)
-        self._update_state()
-
-    def _show(self, frequency_row: int | None) -> None:
-        """Show the package form (None) or the frequency panel for the draft."""
-        self._commit_page()
-        draft = self.draft
-        if draft is None:
-            self.frequency_row = None
-            self.pages.setCurrentWidget(self.empty)
-            return
-        if frequency_row is not None and frequency_row >= len(draft.doc["frequencies"]):
-            frequency_row = None
-        self.frequency_row = frequency_row
-        if frequency_row is None:
-            self.form.load(draft, self.users)
-            self.pages.setCurrentWidget(self.form)
-        else:
-            self.frequency_panel.load(draft, frequency_row)
-            self.pages.setCurrentWidget(self.frequency_panel)
-        self._show_problems()
-        self._update_state()
-
-    def _commit_page(self) -> None:
-        if self.draft is None:
-            return
-        if self.pages.currentWidget() is self.form:
-            self.form.commit()
-        elif self.pages.currentWidget() is self.frequency_panel:
-            self.frequency_panel.commit()
-
-    # --- selection
-
-    def _selected(self, position: tuple[int, int | None] | None) -> None:
-        if position is None:
-            return
-        row, frequency_row = position
-        key = self.panel.model.node(row).key
-        if self.draft is not None and key == self.draft_key:
-            self._show(frequency_row)
-            return
-        if not self.confirm_leave():
-            self._reselect()
-            return
-        row_now = self.panel.model.row_of_key(key)
-        if row_now is not None:
-            self._open_row(row_now, frequency_row)
-
-    def _reselect(self) -> None:
-        row = self.panel.model.row_of_key(self.draft_key) if self.draft_key else None
-        self.panel.select(row, self.frequency_row if row is not None else None)
-
-    def _draft_changed(self, path: Any) -> None:
-        draft = self.draft
-        if draft is None:
-            return
-        if self.frequency_row is not None and \
-                self.frequency_row >= len(draft.doc["frequencies"]):
-            self._show(None)
-        elif self.pages.currentWidget() is self.form:
-            self.form.refresh(path)
-        elif self.pages.currentWidget() is self.frequency_panel:
-            self.frequency_panel.reload(path)
-        if shown_in_tree(path):
-            self._update_tree()
-
-    def _update_tree(self) -> None:
-        draft, key = self.draft, self.draft_key
-        row = self.panel.model.row_of_key(key) if key is not None else None
-        if draft is None or row is None:
-            return
-        saved = editing.package_summary(self.db, draft.saved_name) if draft.saved_name else None
-        self.panel.model.update_package(row, summary_of(draft.doc, saved),
-                                        dirty=self.is_dirty(), new=draft.is_new)
-        self.panel.select(row, self.frequency_row)
-
-    # --- state
-
-    def is_dirty(self) -> bool:
-        return self.draft is not None and (self.draft.is_new or not self.stack.isClean())
-
-    def missing(self) -> list[str]:
-        """The required fields still empty, counting what is typed but not yet committed."""
-        if self.draft is None:
-            return []
-        doc = copy.deepcopy(self.draft.doc)
-        if self.pages.currentWidget() is self.form:
-            doc["name"] = self.form.name_text()
-        elif self.pages.currentWidget() is self.frequency_panel and self.frequency_row is not None:
-            self.frequency_panel.typed(doc["frequencies"][self.frequency_row])
-        return editing.missing_required(doc, self.reference)
-
-    def _update_state(self) -> None:
-        if not isValid(self.stack):  # the window is being destroyed
-            return
-        dirty = self.is_dirty()
-        missing = self.missing()
-        for page in (self.form, self.frequency_panel):
-            page.header.set_state(dirty=dirty, can_save=not missing, missing=missing)
-        key = self.draft_key
-        row = self.panel.model.row_of_key(key) if key is not None else None
-        if row is not None and self.panel.model.node(row).dirty != dirty:
-            self.panel.model.node(row).dirty = dirty
-            index = self.panel.model.package_index(row)
-            self.panel.model.dataChanged.emit(index, index)
-        self.dirtyChanged.emit(dirty)
-
-    def _show_problems(self) -> None:
-        draft = self.draft
-        problems = draft.problems if draft else []
-        if self.pages.currentWidget() is self.form:
-            rest = self.form.show_problems(problems)
-            rest += [p for p in problems if p[0][:1] == ("frequencies",)]
-            header = self.form.header
-        else:
-            rest = self.frequency_panel.show_problems(problems)
-            header = self.frequency_panel.header
-            own = [p for p in rest if p[0] and p[0][0] != "frequencies"]
-            header.errors.show_error(None)
-            rest = own + [p for p in rest if p not in own]
-        if rest and draft is not None:
-            lines = []
-            for path, message in rest[:6]:
-                if path[:1] == ("frequencies",) and len(path) > 1:
-                    index = path[1]
-                    assert isinstance(index, int)
-                    name = draft.frequency(index)["name"] if index < len(
-                        draft.doc["frequencies"]) else f"frequency {index + 1}"
-                    lines.append(f"Frequency '{name}': {message}")
-                else:
-                    lines.append(message)
-            header.errors.show_error("\n".join(lines))
-        elif self.pages.currentWidget() is self.form:
-            header.errors.show_error(None)
-
-    # --- saving
-
-    def confirm_leave(self) -> bool:
-        """Before leaving unsaved changes: Save, Discard or Cancel. True when it is fine to go."""
-        if not self.is_dirty():
-            return True
-        self._commit_page()
-        assert self.draft is not None
-        name = self.draft.doc["name"] or "the new package"
-        answer = QMessageBox.question(
-            self, "Unsaved changes", f"Save the changes to package '{name}'?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
-        if answer == QMessageBox.StandardButton.Save:
-            return self.save()
-        if answer == QMessageBox.StandardButton.Discard:
-            self.discard()
-            return True
-        return False
-
-    def save(self) -> bool:
-        """Save the draft; problems are shown beside their fields. True when saved."""
-        draft = self.draft
-        if draft is None:
-            return True
-        self._commit_page()
-        missing = self.missing()
-        if missing:
-            self.statusMessage.emit("Fill the required fields first: " + "; ".join(missing))
-            return False
-        doc = draft.document()
-        try:
-            changes = store.save_package(self.db, doc, original_name=draft.saved_name,
-                                         frequency_renames=draft.frequency_renames() or None)
-        except ImportFailure as exc:
-            draft.problems = [(editing.parse_path(p.path)[2:], p.message) for p in exc.problems]
-            self._show_problems()
-            self.statusMessage.emit(f"Not saved: {exc.message}")
-            return False
-        except InUseError as exc:
-            QMessageBox.warning(self, "Not saved", exc.message)
-            return False
-        draft.mark_saved()
-        self.stack.setClean()
-        self.users = store.package_users(self.db, draft.doc["name"])
-        self._update_tree()
-        self._show(self.frequency_row)
-        self.statusMessage.emit(f"Saved package '{draft.doc['name']}'")
-        self.catalogChanged.emit(changes)
-        return True
-
-    def discard(self) -> None:
-        """Forget the unsaved changes (a new package disappears)."""
-        draft = self.draft
-        if draft is None:
-            return
-        key, frequency_row = self.draft_key, self.frequency_row
-        row = self.panel.model.row_of_key(key) if key is not None else None
-        if draft.is_new:
-            self._drop_draft()
-            if row is not None:
-                self.panel.model.remove_package(row)
-            self.panel.select(None)
-            self.pages.setCurrentWidget(self.empty)
-            return
-        name = draft.saved_name or ""
-        summary = editing.package_summary(self.db, name)
-        if row is not None and summary is not None:
-            self._drop_draft()
-            self.panel.model.update_package(row, summary)
-            saved_rows = len(summary.frequencies)
-            self._open_row(row, frequency_row if frequency_row is not None
-                           and frequency_row < saved_rows else None)
-
-    # --- actions of the Packages panel
-
-    def _taken_frequencies(self) -> set[str]:
-        names = editing.frequency_names(self.db)
-        if self.draft is not None:
-            names |= {f["name"] for f in self.draft.doc["frequencies"]}
-        return names
-
-    def _start_new(self, doc: dict[str, Any]) -> None:
-        row = self.panel.model.append_package(summary_of(doc, None), new=True)
-        draft = PackageDraft(doc, saved_name=None, stack=self.stack, parent=self)
-        for freq in draft.doc["frequencies"]:
-            freq[SAVED_NAME] = None
-        self._set_draft(draft, self.panel.model.node(row).key, [])
-        self.panel.select(row)
-        self._show(None)
-        self.form.name_edit.setFocus()
-        self.form.name_edit.selectAll()
-
-    def add_package(self) -> None:
-        """A new, empty package form (name required and unique)."""
-        if self.confirm_leave():
-            self._start_new(editing.new_package())
-
-    def add_frequency(self) -> None:
-        """Add "<Package> Monthly" (monthly, inactive, no currencies) to the selected package."""
-        if self.draft is None:
-            return
-        self._commit_page()
-        draft = self.draft
-        freq = editing.new_frequency(draft.doc, self._taken_frequencies(), self.reference)
-        freq[SAVED_NAME] = None
-        index = len(draft.doc["frequencies"])
-        draft.insert(("frequencies",), index, freq, f"Add frequency {freq['name']}")
-        self.frequency_row = index
-        self._update_tree()
-        self._show(index)
-
-    def clone(self) -> None:
-        """Clone the selected frequency (into the same package) or package (as a new one)."""
-        if self.draft is None:
-            return
-        if self.frequency_row is None:
-            self.clone_package()
-            return
-        self._commit_page()
-        draft = self.draft
-        freq = editing.clone_frequency(draft.frequency(self.frequency_row),
-                                       self._taken_frequencies())
-        freq[SAVED_NAME] = None
-        index = len(draft.doc["frequencies"])
-        draft.insert(("frequencies",), index, freq, f"Clone frequency as {freq['name']}")
-        self.frequency_row = index
-        self._update_tree()
-        self._show(index)
-
-    def clone_package(self) -> None:
-        """"Clone as new package": the package and its frequencies, named "... (copy)"."""
-        if self.draft is None or not self.confirm_leave() or self.draft is None:
-            return
-        source = self.draft.document()
-        clone = editing.clone_package(source, editing.package_names(self.db),
-                                      self._taken_frequencies())
-        self._start_new(clone)
-
-    def delete(self) -> None:
-        """Delete the selected frequency or package (refused with the reason when in use)."""
-        draft = self.draft
-        if draft is None:
-            return
-        if self.frequency_row is not None:
-            freq = draft.frequency(self.frequency_row)
-            if not freq.get(SAVED_NAME):
-                draft.remove(("frequencies",), self.frequency_row,
-                             f"Delete frequency {freq['name']}")
-                self._update_tree()
-                self._show(None)
-                return
-            what, name = "package frequency", str(freq[SAVED_NAME])
-        elif draft.is_new:
-            self.discard()
-            return
-        else:
-            what, name = "package", draft.saved_name or ""
-        if not self.confirm_leave() or self.draft is None:
-            return
-        answer = QMessageBox.question(self, f"Delete {what}", f"Delete the {what} '{name}'?",
-                                      QMessageBox.StandardButton.Yes
-                                      | QMessageBox.StandardButton.No,
-                                      QMessageBox.StandardButton.No)
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            if what == "package":
-                changes = store.delete_package(self.db, name)
-            else:
-                changes = store.delete_frequency(self.db, name)
-        except InUseError as exc:
-            QMessageBox.warning(self, f"Cannot delete {what}", exc.message)
-            return
-        row = self.panel.model.row_of_key(self.draft_key) if self.draft_key else None
-        package = self.draft.saved_name or ""
-        self._drop_draft()
-        if row is not None:
-            if what == "package":
-                self.panel.model.remove_package(row)
-                self.panel.select(None)
-                self.pages.setCurrentWidget(self.empty)
-            else:
-                summary = editing.package_summary(self.db, package)
-                if summary is not None:
-                    self.panel.model.update_package(row, summary)
-                self._open_row(row, None)
-        self.statusMessage.emit(f"Deleted {what} '{name}'")
-        self.catalogChanged.emit(changes)
-
-    def deactivate(self) -> None:
-        """Untick Enabled (package) or Active (frequency), and save."""
-        if self.draft is None:
-            return
-        frequency_row = self.frequency_row
-        if not self.confirm_leave() or self.draft is None:
-            return
-        if frequency_row is None:
-            self.draft.set(("enabled",), False, "Disable package")
-        else:
-            self.draft.set(("frequencies", frequency_row, "active"), False,
-                           "Deactivate frequency")
-        self.save()
-
-    def _simulate(self) -> None:
-        draft = self.draft
-        if draft is None or not draft.doc["frequencies"]:
-            return
-        freq = draft.frequency(self.frequency_row or 0)
-        name = freq.get(SAVED_NAME)
-        if not name:
-            QMessageBox.information(self, "Simulate", "Save the package frequency first.")
-            return
-        self.simulateRequested.emit(str(name))
 
 
 def _read_json(path: str) -> Any:
@@ -628,7 +126,7 @@ class MainWindow(QMainWindow):
 
     def _make_setup(self) -> None:
         try:
-            from app.views.setup_view import SetupView
+            from app.views.setup.view import SetupView
         except ImportError:
             return
         view = SetupView(self.db, self)
@@ -638,7 +136,7 @@ class MainWindow(QMainWindow):
 
     def _make_simulator(self) -> None:
         try:
-            from app.views.simulator_view import SimulatorView
+            from app.views.simulator.view import SimulatorView
         except ImportError:
             return
         view = SimulatorView(self.db, self)
@@ -648,13 +146,13 @@ class MainWindow(QMainWindow):
         self._replace_tab(2, view, "Simulator")
 
     def _make_changes(self) -> None:
-        from app.views.changes_view import ChangesView
+        from app.views.review.changes import ChangesView
 
         self.changes_view = ChangesView(self.db, self)
         self._replace_tab(CHANGES_TAB, self.changes_view, "Changes")
 
     def _make_lint(self) -> None:
-        from app.views.lint_view import LintView
+        from app.views.review.checks import LintView
 
         self.lint_view = LintView(self.db, self)
         self._replace_tab(CHECKS_TAB, self.lint_view, "Checks")

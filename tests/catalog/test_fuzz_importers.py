@@ -19,9 +19,9 @@ import xmlschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.catalog.document.safe_json import load_json_document
 from app.catalog.errors import ImportFailure
 from app.catalog.killbill import catalog_to_killbill, killbill_to_catalog
-from app.catalog.safe_json import load_json_document
 from app.package_data import schema
 
 sys.path.insert(0, str(Path(__file__).parent))

@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from engine_builders import assert_valid, lines, run  # noqa: E402
 
-from app.simulate_cli import simulate  # noqa: E402
+from app.cli.simulate import simulate  # noqa: E402
 
 
 def demo_account() -> dict[str, Any]:

@@ -25,7 +25,7 @@ from engine_builders import (  # noqa: E402
     service,
 )
 
-from app.catalog.validation import validate_catalog  # noqa: E402
+from app.catalog.document.validation import validate_catalog  # noqa: E402
 from app.engine import account_from_document, catalog_from_document  # noqa: E402
 from app.engine.problems import Problem  # noqa: E402
 from app.engine.snapshot import CatalogError, Tier  # noqa: E402

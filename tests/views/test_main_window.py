@@ -14,9 +14,9 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
 from app import __version__
-from app.catalog import store
+from app.catalog.database import store
 from app.models.database import open_database
-from app.views import settings
+from app.views.common import settings
 from app.views.main_window import MainWindow
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints", "does not support raise",
@@ -185,7 +185,7 @@ def test_import_is_all_or_nothing_and_lists_the_problems(
     good["packages"] = demo_catalog["packages"][:2]
     path.write_text(json.dumps(good), encoding="utf-8")
     with qtbot.waitSignal(window.catalogChanged):
-        # Importing over a catalog first shows what would change (tests/views/test_import_preview.py).
+        # Importing over a catalog first shows what would change (tests/views/catalog/test_import_preview.py).
         assert window.import_catalog(str(path), preview=False)
     assert window.editor.panel.model.package_count() == 2
 
@@ -202,7 +202,7 @@ def test_export_writes_the_catalog_and_records_it(window: MainWindow, tmp_path: 
 
 def test_simulate_from_the_context_menu_opens_the_simulator(
         qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.views.simulator_view import SimulatorView
+    from app.views.simulator.view import SimulatorView
 
     asked: list[str] = []
     monkeypatch.setattr(SimulatorView, "simulate_frequency", lambda self, name: asked.append(name))

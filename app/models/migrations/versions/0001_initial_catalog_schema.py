@@ -3,6 +3,10 @@
 Revision ID: 0001
 Revises: 
 Create Date: 2026-11-23 13:54:14.537324
+
+Why this migration is about 820 lines: it creates the whole initial schema (every table, index,
+CHECK constraint and trigger) in one revision. A released migration is never edited, so it is
+not split; later changes come as new revisions.
 """
 
 from __future__ import annotations

@@ -1,0 +1,297 @@
+"""Catalog lint: smells a catalog administrator should look at, all of severity ``"warning"``.
+
+``lint_catalog`` runs on a document that passed the JSON Schema (it may still have reference
+or business-rule errors: unknown names are skipped here, validation reports them). Nothing
+here refuses a document; every message says what would surprise a customer or a billing run.
+
+The smells, most of them from the source pages (seeds 000 and 004):
+
+- a package priced above its services bought separately, with no balancing discount (see
+  :func:`_bundle_above_parts` for the exact reading);
+- a package frequency with no enabled currency (it cannot be sold: Active stays disabled);
+- a currency enabled on a frequency with no price in any price book;
+- a counting rule on a frequency that is not bracket (bracket tiering without one is an error
+  of validation, not a smell);
+- tiers on a frequency whose tiering is none (they are ignored);
+- a price for a cancelled status (cancelled services are never charged);
+- a discount or promo code that ends before it starts; a promo code no discount uses;
+- a transition charge on a service that is not a fee service;
+- a disabled package with active frequencies; an enabled package with no active frequency;
+- a service in a package with no price in any frequency or price book;
+- a usage service whose usage cannot be rated (no rate for it in the rate plan that applies);
+- a tax category used by services with no tax rate in any country;
+- options on a custom field that is not a choice field.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from typing import Any
+
+from app.catalog.document.validation import (
+    TIERS_FIRST_ONLY,
+    TIERS_IGNORED,
+    Elems,
+    Found,
+    order_problems,
+)
+from app.engine.problems import Problem
+
+__all__ = ["lint_catalog"]
+
+
+def lint_catalog(doc: dict[str, Any]) -> list[Problem]:
+    """Every smell of a schema-valid catalog document, as warnings in document order."""
+    found: list[Found] = []
+
+    def warn(at: Elems, message: str) -> None:
+        found.append((at, message, "warning"))
+
+    services = {s["name"]: s for s in doc.get("services") or []}
+    statuses = {s["name"]: s for s in doc.get("statuses") or []}
+    rate_plans = {p["name"]: p for p in doc.get("rate_plans") or []}
+    cancelled = {name for name, s in statuses.items() if s.get("cancelled")}
+
+    _lint_reference_data(doc, services, warn)
+    used_promos: set[str] = set()
+    for i, package in enumerate(doc.get("packages") or []):
+        at: Elems = ("packages", i)
+        freqs = package.get("frequencies") or []
+        active = [f for f in freqs if f.get("active")]
+        if not package.get("enabled") and active:
+            for j, freq in enumerate(freqs):
+                if freq.get("active"):
+                    warn((*at, "frequencies", j, "active"),
+                         f"package {package['name']!r} is disabled but this frequency is "
+                         "active: it cannot be sold")
+        if package.get("enabled") and not active:
+            warn((*at, "enabled"),
+                 f"package {package['name']!r} is enabled but has no active frequency: it "
+                 "cannot be added to an account")
+        priced: set[str] = set()
+        for j, freq in enumerate(freqs):
+            fat: Elems = (*at, "frequencies", j)
+            priced |= _lint_frequency(fat, freq, services, cancelled, rate_plans, used_promos,
+                                      warn)
+        if freqs:
+            for k, name in enumerate(package.get("services") or []):
+                if name in services and name not in priced:
+                    warn((*at, "services", k),
+                         f"service {name!r} has no price in any frequency or price book of "
+                         f"package {package['name']!r}")
+    for i, promo in enumerate(doc.get("promo_codes") or []):
+        if promo["code"] not in used_promos:
+            warn(("promo_codes", i, "code"),
+                 f"promo code {promo['code']!r} is not used by any discount: entering it on an "
+                 "account changes nothing")
+    for at, message in _bundle_above_parts(doc):
+        warn(at, message)
+    return order_problems(doc, found)
+
+
+def _lint_reference_data(doc: Mapping[str, Any], services: Mapping[str, Any], warn: Any) -> None:
+    taxed = {(r["category"]) for r in doc.get("tax_rates") or []}
+    for k, service in enumerate(doc.get("services") or []):
+        category = service.get("tax_category")
+        if category and category not in taxed:
+            warn(("services", k, "tax_category"),
+                 f"no tax rate for category {category!r} in any country: "
+                 f"{service['name']!r} is never taxed")
+    for k, field in enumerate(doc.get("custom_fields") or []):
+        if field.get("options") and field["type"] != "choice":
+            warn(("custom_fields", k, "options"),
+                 f"custom field {field['name']!r} has options but its type is {field['type']}: "
+                 "the options are ignored")
+    for k, promo in enumerate(doc.get("promo_codes") or []):
+        _lint_dates(("promo_codes", k, "discount"), promo["discount"], "promo code", warn)
+
+
+def _lint_dates(at: Elems, d: Mapping[str, Any], what: str, warn: Any) -> None:
+    start, end = d.get("start"), d.get("end")
+    if start and end and end < start:
+        warn((*at, "end"), f"the {what} ends ({end}) before it starts ({start}): it never applies")
+
+
+def _charges(freq: Mapping[str, Any]) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
+    for book, by_currency in (freq.get("price_books") or {}).items():
+        for code, charges in by_currency.items():
+            yield book, code, charges
+
+
+def _lint_frequency(at: Elems, freq: Mapping[str, Any], services: Mapping[str, Any],
+                    cancelled: set[str], rate_plans: Mapping[str, Any], used_promos: set[str],
+                    warn: Any) -> set[str]:
+    """Warn about one frequency; return the services it prices."""
+    tiering = freq.get("tiering", "none")
+    if not freq.get("currencies"):
+        warn((*at, "currencies"),
+             "no currency is enabled: the frequency cannot be sold (Active stays disabled until "
+             "a currency is enabled)")
+    if tiering != "bracket" and freq.get("counting_rule"):
+        warn((*at, "counting_rule"),
+             f"the counting rule is ignored: only bracket tiering uses one (tiering is {tiering})")
+    priced: set[str] = set()
+    plan = rate_plans.get(freq.get("rate_plan") or "")
+    if plan is not None:  # the frequency's rate plan prices usage without a recurring row
+        priced |= {rate["service"] for rate in plan["rates"]}
+    priced_currencies: set[str] = set()
+    for book, code, charges in _charges(freq):
+        cat: Elems = (*at, "price_books", book, code)
+        rows = 0
+        for k, row in enumerate(charges.get("recurring") or []):
+            rat: Elems = (*cat, "recurring", k)
+            rows += 1
+            name = row["service"]
+            if row.get("amounts") or row.get("tiers") or row.get("usage_bucket"):
+                priced.add(name)
+            if row.get("tiers") and tiering == "none":
+                warn((*rat, "tiers"), TIERS_IGNORED)
+            for section in ("amounts", "tiers"):
+                for status in row.get(section) or {}:
+                    if status in cancelled:
+                        warn((*rat, section, status),
+                             f"a price for the cancelled status {status!r} is never billed")
+            service = services.get(name)
+            if service is not None and service["base_type"] == "usage":
+                priced.add(name)
+                _lint_usage(rat, row, freq, code, rate_plans, warn)
+            for d, discount in enumerate(row.get("discounts") or []):
+                _lint_dates((*rat, "discounts", d), discount, "discount", warn)
+                if discount.get("kind") == "promo_code" and discount.get("promo_code"):
+                    used_promos.add(discount["promo_code"])
+        for k, charge in enumerate(charges.get("transitions") or []):
+            rows += 1
+            priced.add(charge["charge_service"])
+            charge_service = services.get(charge["charge_service"])
+            if charge_service is not None and charge_service["base_type"] != "fee":
+                warn((*cat, "transitions", k, "charge_service"),
+                     f"transition charge on {charge['charge_service']!r}, which is not a fee "
+                     f"service (base type {charge_service['base_type']})")
+        for k, row in enumerate(charges.get("one_time") or []):
+            rows += 1
+            if row.get("amount") is not None or row.get("tiers"):
+                priced.add(row["service"])
+            if row.get("tiers") and tiering == "none":
+                warn((*cat, "one_time", k, "tiers"),
+                     TIERS_IGNORED if row.get("amount") is not None else TIERS_FIRST_ONLY)
+        if rows:
+            priced_currencies.add(code)
+    for k, code in enumerate(freq.get("currencies") or []):
+        if code not in priced_currencies:
+            warn((*at, "currencies", k),
+                 f"currency {code} is enabled but has no prices in any price book")
+    return priced
+
+
+def _lint_usage(at: Elems, row: Mapping[str, Any], freq: Mapping[str, Any], currency: str,
+                rate_plans: Mapping[str, Any], warn: Any) -> None:
+    """Some rate plan gives a rate: the row's service-level plan, else the frequency's.
+
+    As in the engine, a plan without a rate for the service and currency is skipped.
+    """
+    settings = row.get("settings") or {}
+    names = [n for n in (settings.get("rate_plan"), freq.get("rate_plan")) if n]
+    if any(n not in rate_plans for n in names):
+        return  # an unknown rate plan: validation reports it
+    for name in names:
+        if any(r["service"] == row["service"] and r["currency"] == currency
+               for r in rate_plans[name]["rates"]):
+            return
+    if not names:
+        where = "no rate plan applies"
+    elif len(names) == 1 or names[0] == names[1]:
+        where = f"rate plan {names[0]!r} has no rate for it in {currency}"
+    else:
+        where = f"neither rate plan {names[0]!r} nor {names[1]!r} has a rate for it in {currency}"
+    beyond = "beyond its usage bucket " if row.get("usage_bucket") else ""
+    warn((*at, "service"), f"usage of {row['service']!r} {beyond}is never charged: {where}")
+
+
+# ---------------------------------------------------------------------------------------------
+# bundles priced above their parts
+
+
+def _unit_price(row: Mapping[str, Any], status: str, tiering: str) -> Decimal | None:
+    if tiering != "none":
+        tiers = (row.get("tiers") or {}).get(status)
+        if tiers:
+            return Decimal(tiers[0]["amount"])
+    amount = (row.get("amounts") or {}).get(status)
+    return Decimal(amount) if amount is not None else None
+
+
+def _bundle_above_parts(doc: Mapping[str, Any]) -> list[tuple[Elems, str]]:
+    """Packages that cost more than their services bought separately, with no discount.
+
+    The seed's advice is "if there's an advertised price below the sum of the services,
+    balance out the package with a discount"; its smell is a bundle whose services cost more
+    together than apart. Services have no list price of their own in this format, so "apart"
+    is read as: the cheapest price of the same service, in the same status, price book,
+    currency and bill frequency, in an active frequency of another enabled package that
+    prices *fewer* recurring services in that book and currency (a smaller offer).
+
+    A package frequency is reported, once per price book and currency, when for some status
+    at least two of its recurring services have such a separate price and its prices for
+    them add up to more than the separate prices, and none of its recurring rows in that
+    book and currency carries a discount. The unit price of a tiered row is its first tier.
+    """
+    offers: list[tuple[Elems, str, Mapping[str, Any], str, str, str, Mapping[str, Any]]] = []
+    for i, package in enumerate(doc.get("packages") or []):
+        if not package.get("enabled"):
+            continue
+        for j, freq in enumerate(package.get("frequencies") or []):
+            if not freq.get("active"):
+                continue
+            bill = json.dumps(freq.get("bill_frequency"), sort_keys=True)
+            for book, code, charges in _charges(freq):
+                at: Elems = ("packages", i, "frequencies", j, "price_books", book, code)
+                offers.append((at, package["name"], freq, bill, book, code, charges))
+
+    # (service, status, bill, book, currency) -> [(size, package, price)]
+    prices: dict[tuple[str, str, str, str, str], list[tuple[int, str, Decimal]]] = {}
+    sizes: dict[Elems, int] = {}
+    for at, name, freq, bill, book, code, charges in offers:
+        rows = charges.get("recurring") or []
+        tiering = freq.get("tiering", "none")
+        size = sum(1 for r in rows if r.get("amounts") or r.get("tiers"))
+        sizes[at] = size
+        for row in rows:
+            for status in {*(row.get("amounts") or {}), *(row.get("tiers") or {})}:
+                price = _unit_price(row, status, tiering)
+                if price is not None:
+                    key = (row["service"], status, bill, book, code)
+                    prices.setdefault(key, []).append((size, name, price))
+
+    out: list[tuple[Elems, str]] = []
+    for at, name, freq, bill, book, code, charges in offers:
+        rows = charges.get("recurring") or []
+        if any(row.get("discounts") for row in rows):
+            continue
+        tiering = freq.get("tiering", "none")
+        statuses = sorted({s for row in rows for s in (*(row.get("amounts") or {}),
+                                                       *(row.get("tiers") or {}))})
+        for status in statuses:
+            together = Decimal(0)
+            apart = Decimal(0)
+            shared: list[str] = []
+            for row in rows:
+                price = _unit_price(row, status, tiering)
+                if price is None:
+                    continue
+                key = (row["service"], status, bill, book, code)
+                separate = [p for size, other, p in prices.get(key, [])
+                            if other != name and size < sizes[at]]
+                if separate:
+                    together += price
+                    apart += min(separate)
+                    shared.append(row["service"])
+            if len(shared) >= 2 and together > apart:
+                listed = ", ".join(repr(s) for s in shared)
+                out.append((at, f"package {name!r} charges {together} in status {status!r} for "
+                                f"{listed}, more than the same services cost in smaller "
+                                f"packages ({apart}); balance it with a discount or lower the "
+                                "prices"))
+                break
+    return out

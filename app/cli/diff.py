@@ -1,0 +1,58 @@
+"""``catalog-editor diff``: what changed between two catalogs, or since the last export."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from app.cli.common import db_option, fail, open_db, read_json
+
+
+@click.command("diff")
+@click.argument("old", required=False, type=click.Path(dir_okay=False, path_type=str))
+@click.argument("new", required=False, type=click.Path(dir_okay=False, path_type=str))
+@db_option
+@click.option("--since-last-export", is_flag=True,
+              help="Compare the database's catalog with what was last exported from it.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--exit-code", is_flag=True, help="Exit 1 when there are changes (like git diff).")
+def diff(old: str | None, new: str | None, db_path: str | None, since_last_export: bool,
+         fmt: str, exit_code: bool) -> None:
+    """Object-by-object, field-by-field changes from OLD.json to NEW.json.
+
+    With --db PATH --since-last-export: the changes made since the last export.
+    """
+    from app.catalog.database.store import export_catalog, last_export
+    from app.catalog.document.diff import changes_to_document, diff_catalogs, format_changes
+
+    if since_last_export:
+        if old or new:
+            fail("diff: give either OLD.json NEW.json or --since-last-export, not both")
+        db = open_db(db_path, create=False)
+        try:
+            record = last_export(db)
+            current = export_catalog(db)
+        finally:
+            db.close()
+        if record is None:
+            fail(f"{db.location}: the catalog was never exported; there is nothing to compare "
+                 "with")
+        before = record.document
+        click.echo(f"# changes since the export of {record.exported_at:%Y-%m-%d %H:%M} UTC to "
+                   f"{record.path}", err=True)
+    else:
+        if not (old and new):
+            fail("diff: give OLD.json and NEW.json, or --db PATH --since-last-export")
+        before, current = read_json(old), read_json(new)
+        for path, doc in ((old, before), (new, current)):
+            if not isinstance(doc, dict) or doc.get("format") != "catalog":
+                fail(f"{path}: not a catalog document (expected \"format\": \"catalog\")")
+    changes = diff_catalogs(before, current)
+    if fmt == "json":
+        click.echo(json.dumps(changes_to_document(changes), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_changes(changes))
+    if exit_code and changes:
+        raise SystemExit(1)

@@ -1,0 +1,321 @@
+"""``catalog-editor simulate``: the next bills of an account scenario, headless.
+
+    simulate (--catalog CATALOG.json | --db PATH) --account ACCOUNT.json --from DATE
+             --periods N [--format json|table] [--out FILE]
+
+Argument parsing and output formatting only; the bills come from :mod:`app.engine`. Exit
+status: 0 success, 2 bad input (one line on stderr naming the file and the JSON path at fault),
+1 internal error. A catalog file goes through the very check of ``catalog-editor validate``
+(schema, references, business rules): it refuses what ``validate`` and ``import`` refuse, in
+the same words, each problem on its own line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+BAD_INPUT = 2
+INTERNAL_ERROR = 1
+
+
+class BadInput(click.ClickException):
+    """Bad input: one line on stderr, exit status 2."""
+
+    exit_code = BAD_INPUT
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(" ".join(self.message.splitlines()), err=True)
+
+
+class InternalError(click.ClickException):
+    exit_code = INTERNAL_ERROR
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"simulate: internal error: {' '.join(self.message.splitlines())}", err=True)
+
+
+class _OneLineCommand(click.Command):
+    """Usage mistakes (a missing option, a bad choice) also end with one line and status 2."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            raise BadInput(f"simulate: {exc.format_message()}") from exc
+
+
+def json_path(parts: Iterable[Any]) -> str:
+    """``["packages", 0, "frequency"]`` as ``packages[0].frequency``."""
+    path = ""
+    for part in parts:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path or "(document)"
+
+
+@cache
+def _validator(kind: str) -> Any:
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    text = (resources.files("app") / "schemas" / f"{kind}.schema.json").read_text("utf-8")
+    schema = json.loads(text)
+    return Draft202012Validator(schema, format_checker=FormatChecker())
+
+
+def _schema_problem(kind: str, doc: Any) -> tuple[str, str] | None:
+    """The most relevant schema violation of ``doc`` (path, message), or ``None``."""
+    errors = list(_validator(kind).iter_errors(doc))
+    if not errors:
+        return None
+    from jsonschema.exceptions import best_match
+
+    error = best_match(errors)
+    message = error.message
+    if len(message) > 200:
+        message = message[:197] + "..."
+    more = len(errors) - 1
+    suffix = f" (and {more} more schema error(s))" if more else ""
+    return json_path(error.absolute_path), message + suffix
+
+
+def _read_json(path: str) -> Any:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
+    try:
+        return json.loads(data)
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"{path}: not UTF-8 text ({exc.reason})") from exc
+    except json.JSONDecodeError as exc:
+        raise BadInput(f"{path}: not valid JSON: line {exc.lineno} column {exc.colno}: "
+                       f"{exc.msg}") from exc
+
+
+def _problems_line(path: str, problems: Sequence[Any]) -> str:
+    first = problems[0]
+    where = first.path or "(document)"
+    more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+    return f"{path}: {where}: {first.message}{more}"
+
+
+def _load_catalog_document(catalog_path: str | None, db_path: str | None) -> tuple[Any, str]:
+    if catalog_path is not None:
+        from app.cli.common import read_json, refuse_invalid_catalog
+
+        doc = read_json(catalog_path)
+        refuse_invalid_catalog(catalog_path, doc)  # its warnings are `validate`'s to show
+        return doc, catalog_path
+    assert db_path is not None
+    from app.catalog.database.store import load_catalog_document
+    from app.catalog.errors import ImportFailure
+    from app.models.database import DatabaseError
+
+    try:
+        return load_catalog_document(db_path), db_path
+    except (DatabaseError, ImportFailure) as exc:  # no such database, a newer one...
+        message = exc.message if isinstance(exc, ImportFailure) else str(exc)
+        raise BadInput(message if message.startswith(db_path) else
+                       f"{db_path}: {message}") from exc
+
+
+def _parse_date(text: str) -> dt.date:
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise BadInput(f"simulate: --from: not a date (YYYY-MM-DD): {text!r}") from None
+
+
+@click.command("simulate", cls=_OneLineCommand)
+@click.option("--catalog", "catalog_path", type=str, default=None, metavar="CATALOG.json",
+              help="The catalog document to simulate against.")
+
+
+@click.option("--db", "db_path", type=str, default=None, metavar="PATH",
+              help="Read the catalog from this database instead of a file.")
+
+
+@click.option("--account", "account_path", type=str, required=True, metavar="ACCOUNT.json",
+              help="The account scenario.")
+
+
+@click.option("--from", "start_text", type=str, required=True, metavar="DATE",
+              help="Simulate from the bill period that contains this date (YYYY-MM-DD).")
+
+
+@click.option("--periods", type=str, required=True, metavar="N", help="How many bills.")
+@click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="json",
+              show_default=True, help="The bill document, or a readable table per period.")
+
+
+@click.option("--out", "out", type=str, default=None, metavar="FILE",
+              help="Write to FILE instead of standard output.")
+
+
+def simulate(catalog_path: str | None, db_path: str | None, account_path: str, start_text: str,
+             periods: str, fmt: str, out: str | None) -> None:
+    """Simulate the next N bills of an account scenario."""
+    if (catalog_path is None) == (db_path is None):
+        raise BadInput("simulate: give exactly one of --catalog CATALOG.json and --db PATH")
+    start = _parse_date(start_text)
+    try:
+        count = int(periods)
+    except ValueError:
+        raise BadInput(f"simulate: --periods: not a whole number: {periods!r}") from None
+    if not 1 <= count <= 1200:
+        raise BadInput(f"simulate: --periods: must be between 1 and 1200, got {count}")
+    try:
+        _run(catalog_path, db_path, account_path, start, count, fmt, out)
+    except click.ClickException:
+        raise
+    except Exception as exc:  # anything else is our fault, not the user's
+        raise InternalError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _run(catalog_path: str | None, db_path: str | None, account_path: str, start: dt.date,
+         count: int, fmt: str, out: str | None) -> None:
+    from app.engine import (
+        CatalogError,
+        ScenarioError,
+        account_from_document,
+        bill_to_document,
+        catalog_from_document,
+    )
+    from app.engine import simulate as run_simulation
+
+    catalog_doc, source = _load_catalog_document(catalog_path, db_path)
+    try:
+        # A catalog file passed validation, a database is consistent by construction: the
+        # package frequencies are only built (and checked) when the account uses them, which
+        # keeps a large catalog quick.
+        catalog = catalog_from_document(catalog_doc, check=False)
+    except ScenarioError as exc:
+        raise BadInput(_problems_line(source, exc.problems)) from exc
+    account_doc = _read_json(account_path)
+    found = _schema_problem("account", account_doc)
+    if found is not None:
+        raise BadInput(f"{account_path}: {found[0]}: {found[1]}")
+    try:
+        account = account_from_document(account_doc, catalog)
+    except CatalogError as exc:  # a frequency the account uses, built on first use
+        raise BadInput(_problems_line(source, exc.problems)) from exc
+    except ScenarioError as exc:
+        raise BadInput(_problems_line(account_path, exc.problems)) from exc
+    for warning in account.warnings:
+        click.echo(f"{account_path}: warning: {warning}", err=True)
+    try:
+        bill = run_simulation(catalog, account, start, count)
+    except ScenarioError as exc:  # a frequency of an unchecked catalog, built on first use
+        raise BadInput(_problems_line(source, exc.problems)) from exc
+    document = bill_to_document(bill)
+    if fmt == "json":
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        if out is None:
+            click.echo(text, nl=False)
+        else:
+            _write(out, text)
+        return
+    if out is None:
+        render_table(document, sys.stdout, width=None)
+    else:
+        try:
+            with open(out, "w", encoding="utf-8") as handle:
+                render_table(document, handle, width=160)
+        except OSError as exc:
+            raise BadInput(f"{out}: cannot write the file ({exc.strerror or exc})") from exc
+
+
+def _write(path: str, text: str) -> None:
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot write the file ({exc.strerror or exc})") from exc
+
+
+def _money(text: str, minor_units: int, locale: str) -> str:
+    """A bill amount for people: grouped by the locale, exactly as many decimals as it has."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * minor_units if minor_units else "")
+    return str(format_decimal(Decimal(text), format=pattern, locale=locale,
+                              decimal_quantization=False))
+
+
+def _locale() -> str:
+    from babel import default_locale
+
+    return default_locale("LC_NUMERIC") or "en_US"
+
+
+def render_table(document: dict[str, Any], file: IO[str], width: int | None) -> None:
+    """The bill as one readable table per period (rich): the lines grouped by package, each with
+    its explanation, then subtotal, tax and total."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(file=file, width=width, highlight=False)
+    if width is None and not console.is_terminal:
+        console.width = 140
+    currency = document["currency"]
+    minor = _minor_units(document)
+    try:
+        locale = _locale()
+        _money("0", minor, locale)
+    except Exception:  # an unknown locale in the environment: fall back to plain English
+        locale = "en_US"
+    for note in document.get("notes", []):
+        console.print(f"note: {note}", markup=False)
+    for period in document["periods"]:
+        table = Table(title=f"Bill {period['start']} .. {period['end']} ({currency})",
+                      expand=True)
+        table.add_column("Service", no_wrap=True, max_width=28)
+        table.add_column("Kind", no_wrap=True)
+        table.add_column("Qty", justify="right", no_wrap=True)
+        table.add_column("Unit price", justify="right", no_wrap=True)
+        table.add_column("Amount", justify="right", no_wrap=True)
+        table.add_column("Explanation", ratio=1, min_width=30, overflow="fold")
+        group: object = object()
+        for line in period["lines"]:
+            heading = "Taxes" if line["kind"] == "tax" else line["package"]
+            if heading != group:
+                group = heading
+                table.add_row(Text(str(heading or ""), style="bold"), "", "", "", "", "")
+            amount = _money(line["amount"], minor, locale)
+            if line["kind"] == "tax" and line.get("tax_inclusive"):
+                amount = f"({amount})"
+            name = line.get("description") or line["service"] or ""
+            table.add_row(Text(f"  {name}"), line["kind"], line["quantity"],
+                          _money(line["unit_price"], minor, locale), amount,
+                          Text(line["explanation"]))
+        table.add_section()
+        table.add_row("Subtotal", "", "", "", _money(period["subtotal"], minor, locale), "")
+        table.add_row("Tax", "", "", "", _money(period["tax"], minor, locale), "")
+        if Decimal(period.get("tax_included", "0")):
+            table.add_row("Tax included", "", "", "",
+                          f"({_money(period['tax_included'], minor, locale)})",
+                          "already inside the tax-inclusive amounts")
+        table.add_row("[bold]Total[/bold]", "", "", "",
+                      f"[bold]{_money(period['total'], minor, locale)}[/bold]", "")
+        console.print(table)
+    console.print(f"Total of {len(document['periods'])} bill(s): "
+                  f"{_money(document['total'], minor, locale)} {currency}", markup=False)
+
+
+def _minor_units(document: dict[str, Any]) -> int:
+    total = document["total"]
+    return len(total.split(".")[1]) if "." in total else 0

@@ -1,0 +1,125 @@
+"""The Checks tab: the saved catalog's problems (validation errors) and smells (lint warnings).
+
+Runs :func:`app.catalog.document.validation.validate_catalog` and
+:func:`app.catalog.document.lint.lint_catalog` on ``store.export_catalog``; one row per problem:
+severity, JSON path, message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QShowEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from app.catalog.database import store
+from app.catalog.document.lint import lint_catalog
+from app.catalog.document.validation import validate_catalog
+from app.engine.problems import Problem
+from app.models.database import Database
+from app.views.common.list_table_model import ListTableModel
+from app.views.review.changes import changes_table, fit_columns
+
+_Index = QModelIndex | QPersistentModelIndex
+
+COLUMNS = ("Severity", "Path", "Message")
+SEVERITY_COLOURS = {"error": QColor("#b3261e"), "warning": QColor("#8a5a00")}
+
+
+def check_catalog(doc: dict[str, Any]) -> list[Problem]:
+    """Validation problems first, then the lint warnings. Lint expects a schema-valid
+    document; the saved catalog always is, and should it not be validation says why."""
+    problems = validate_catalog(doc)
+    with contextlib.suppress(KeyError, TypeError, AttributeError):
+        problems = problems + lint_catalog(doc)
+    return problems
+
+
+class ProblemsModel(ListTableModel):
+    """Problems, one row each: severity, JSON path, message."""
+
+    columns = COLUMNS
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.items
+
+    def set_problems(self, problems: list[Problem]) -> None:
+        self.set_items(problems)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        problem = self.item(index)
+        if problem is None:
+            return None
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self.cell(problem, column)
+        if role == Qt.ItemDataRole.ForegroundRole and column == 0:
+            return SEVERITY_COLOURS.get(problem.severity)
+        return None
+
+    @staticmethod
+    def cell(problem: Problem, column: int) -> str:
+        if column == 0:
+            return problem.severity
+        if column == 1:
+            return problem.path or "(catalog)"
+        if column == 2:
+            return problem.message
+        return ""
+
+    def rows(self) -> list[tuple[str, ...]]:
+        return [tuple(self.cell(p, k) for k in range(len(COLUMNS))) for p in self.problems]
+
+
+class LintView(QWidget):
+    """The checks of the saved catalog; Refresh, and refreshed after every change."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.summary = QLabel(self)
+        self.refresh_button = QPushButton("Refresh", self)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.model = ProblemsModel(self)
+        self.table = changes_table(self.model, self)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.refresh_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        self._stale = False
+        self.refresh()
+
+    def refresh(self) -> None:
+        problems = check_catalog(store.export_catalog(self.db))
+        self._stale = False
+        self.model.set_problems(problems)
+        errors = sum(1 for p in problems if p.severity == "error")
+        warnings = len(problems) - errors
+        if not problems:
+            self.summary.setText("No problems found in the saved catalog.")
+        else:
+            self.summary.setText(f"{errors} error{'s' if errors != 1 else ''}, "
+                                 f"{warnings} warning{'s' if warnings != 1 else ''} in the "
+                                 "saved catalog.")
+        fit_columns(self.table)
+
+    def set_database(self, db: Database) -> None:
+        self.db = db
+        self.refresh()
+
+    def on_catalog_changed(self, changes: store.Changes) -> None:
+        """Refresh now when shown, else when next shown."""
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()

@@ -1,0 +1,114 @@
+"""load_json_document: what a user gets for good files and for hostile ones."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from app.catalog.document.safe_json import MAX_DEPTH, load_json_document
+from app.catalog.errors import ImportFailure
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+def refused(data: bytes | str, **kwargs: int) -> ImportFailure:
+    with pytest.raises(ImportFailure) as info:
+        load_json_document(data, source="cat.json", **kwargs)
+    assert info.value.message.startswith("cat.json: ")
+    return info.value
+
+
+def test_the_spec_example_loads_exactly_as_json_does() -> None:
+    raw = (DATA / "spec_example_catalog.json").read_bytes()
+    assert load_json_document(raw, source="spec") == json.loads(raw)
+    assert load_json_document(raw.decode("utf-8"), source="spec") == json.loads(raw)
+
+
+def test_money_strings_and_small_numbers_come_back_unchanged() -> None:
+    doc = load_json_document(b'{"amount": "50.00", "end": 9, "n": 1.5, "x": null}', source="s")
+    assert doc == {"amount": "50.00", "end": 9, "n": 1.5, "x": None}
+
+
+def test_duplicate_key_is_named_with_its_line_column_and_path() -> None:
+    text = '{\n  "a": 1,\n  "b": {"c": 2, "c": 3}\n}'
+    failure = refused(text.encode())
+    assert "duplicate key 'c'" in failure.message
+    assert "line 3 column 17" in failure.message
+    assert [p.path for p in failure.problems] == ["b.c"]
+
+
+def test_duplicate_keys_in_different_objects_are_fine() -> None:
+    assert load_json_document('[{"a": 1}, {"a": 2}]', source="s") == [{"a": 1}, {"a": 2}]
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_refused(literal: str) -> None:
+    failure = refused(f'{{"amount":\n {literal}}}'.encode())
+    assert literal in failure.message
+    assert "line 2 column 2" in failure.message
+
+
+def test_enormous_integer_is_refused_quickly_with_its_position() -> None:
+    started = time.perf_counter()
+    failure = refused(b'{"end": ' + b"9" * 100_000 + b"}")
+    assert time.perf_counter() - started < 1
+    assert "too large" in failure.message and "line 1 column 9" in failure.message
+
+
+def test_float_overflowing_to_infinity_is_refused() -> None:
+    failure = refused(b"[1, 2e999]")
+    assert "out of range" in failure.message and "column 5" in failure.message
+
+
+def test_nesting_one_level_too_deep_is_refused_at_its_position() -> None:
+    ok = "[" * MAX_DEPTH + "]" * MAX_DEPTH
+    assert load_json_document(ok, source="s") is not None
+    failure = refused("[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1))
+    assert f"deeper than {MAX_DEPTH}" in failure.message
+    assert f"column {MAX_DEPTH + 1}" in failure.message
+
+
+def test_a_hundred_thousand_levels_fail_fast_without_recursion() -> None:
+    started = time.perf_counter()
+    failure = refused(b'{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
+    assert "deeper than" in failure.message
+    assert time.perf_counter() - started < 2
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
+    text = json.dumps({"note": "[" * 500 + '\\"{{{', "x": ["]]]"]})
+    assert load_json_document(text, source="s") == json.loads(text)
+
+
+def test_non_utf8_bytes_are_refused_with_their_line() -> None:
+    failure = refused(b'{\n"name": "caf\xe9"}')
+    assert "not UTF-8" in failure.message and "line 2 column 13" in failure.message
+
+
+def test_utf16_is_refused_and_a_utf8_byte_order_mark_is_accepted() -> None:
+    refused('{"a": 1}'.encode("utf-16"))
+    assert load_json_document(b'\xef\xbb\xbf{"a": 1}', source="s") == {"a": 1}
+
+
+def test_size_limit() -> None:
+    failure = refused(b'{"a": "' + b"x" * 100 + b'"}', max_bytes=50)
+    assert "too large" in failure.message
+
+
+def test_lone_surrogate_is_refused_but_a_pair_is_text() -> None:
+    assert load_json_document(b'["\\ud83d\\ude00"]', source="s") == ["\U0001f600"]
+    failure = refused(b'["ok",\n "\\ud800"]')
+    assert "surrogate" in failure.message and "line 2 column 3" in failure.message
+
+
+def test_syntax_errors_name_line_and_column() -> None:
+    failure = refused(b'{"a": 1,\n "b": }')
+    assert "not valid JSON" in failure.message and "line 2 column 7" in failure.message
+
+
+def test_wrong_argument_type_is_an_import_failure() -> None:
+    with pytest.raises(ImportFailure):
+        load_json_document(123, source="s")  # type: ignore[arg-type]

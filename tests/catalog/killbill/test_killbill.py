@@ -1,0 +1,462 @@
+"""Kill Bill catalog XML: exports validate against Kill Bill's own XSD, the samples import."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import xml.etree.ElementTree as ET
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import xmlschema
+
+from app.catalog.errors import ImportFailure
+from app.catalog.killbill import MappingNote, catalog_to_killbill, importer, killbill_to_catalog
+from app.package_data import schema
+
+DATA = Path(__file__).parent.parent / "data"
+KILLBILL = Path(__file__).resolve().parents[3].parent / "shared" / "external" / "killbill"
+SAMPLES = sorted((KILLBILL / "catalogs").rglob("*.xml"))
+WHEN = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+pytestmark = pytest.mark.skipif(
+    not (KILLBILL / "catalog.xsd").exists(),
+    reason="shared/external/killbill is not beside the repository",
+)
+
+
+@cache
+def xsd() -> xmlschema.XMLSchema:
+    return xmlschema.XMLSchema(str(KILLBILL / "catalog.xsd"))
+
+
+def assert_valid_xml(data: bytes) -> ET.Element:
+    errors = [str(e.reason) for e in xsd().iter_errors(data.decode("utf-8"))]
+    assert errors == []
+    return ET.fromstring(data)
+
+
+def assert_valid_catalog(doc: dict[str, Any]) -> None:
+    jsonschema.validate(doc, schema("catalog"))
+    try:
+        from app.catalog.document.validation import validate_catalog
+    except ImportError:  # pragma: no cover - written alongside
+        return
+    assert [str(p) for p in validate_catalog(doc) if p.severity == "error"] == []
+
+
+def export(doc: dict[str, Any]) -> tuple[ET.Element, list[MappingNote]]:
+    data, notes = catalog_to_killbill(doc, catalog_name="Test", effective_date=WHEN)
+    return assert_valid_xml(data), notes
+
+
+def prices(element: ET.Element | None) -> dict[str, str]:
+    if element is None:
+        return {}
+    return {p.findtext("currency", ""): p.findtext("value", "") for p in element.iter("price")}
+
+
+def phases(root: ET.Element, plan: str) -> list[tuple[Any, ...]]:
+    """(type, number unit, fixed prices, recurring prices) of each phase of a plan."""
+    element = root.find(f"plans/plan[@name='{plan}']")
+    assert element is not None, plan
+    out = []
+    for phase in [*element.findall("initialPhases/phase"), element.find("finalPhase")]:
+        assert phase is not None
+        length = f"{phase.findtext('duration/number', '')} {phase.findtext('duration/unit')}"
+        out.append(
+            (
+                phase.get("type"),
+                length.strip(),
+                prices(phase.find("fixed/fixedPrice")),
+                prices(phase.find("recurring/recurringPrice")),
+            )
+        )
+    return out
+
+
+def paths(notes: list[MappingNote]) -> set[str]:
+    return {n.path for n in notes}
+
+
+@pytest.fixture
+def example() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((DATA / "spec_example_catalog.json").read_text("utf-8"))
+    return loaded
+
+
+def frequency(doc: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = doc["packages"][0]["frequencies"][0]
+    return found
+
+
+# -- export ------------------------------------------------------------------------------------
+
+
+def test_spec_example_exports_a_plan_with_trial_then_evergreen(example: dict[str, Any]) -> None:
+    root, notes = export(example)
+    assert root.findtext("effectiveDate") == "2026-01-01T00:00:00+00:00"
+    assert [c.text for c in root.findall("currencies/currency")] == ["USD"]
+    product = root.find("products/product")
+    assert product is not None
+    assert (product.get("name"), product.get("prettyName"), product.findtext("category")) == (
+        "Home-Bundle",
+        "Home Bundle",
+        "BASE",
+    )
+    # "price 0 for 3 months" is a 3-month TRIAL; the installation is its fixed price.
+    assert phases(root, "HB-M") == [
+        ("TRIAL", "3 MONTHS", {"USD": "100.00"}, {}),
+        ("EVERGREEN", "UNLIMITED", {}, {"USD": "50.00"}),
+    ]
+    usage = root.find("plans/plan/finalPhase/usages/usage")
+    assert usage is not None and usage.get("usageType") == "CONSUMABLE"
+    assert prices(usage.find("tiers/tier/blocks/tieredBlock/prices")) == {"USD": "2.00"}
+    assert [p.text for p in root.findall("priceLists/defaultPriceList/plans/plan")] == ["HB-M"]
+    base = "packages[0].frequencies[0].price_books.standard.USD"
+    assert {
+        "statuses", "transitions", "tax_rates", "counting_rules", "contracts", "companies",
+        "custom_fields", "promo_codes", "price_plans", "price_books[1].countries", "services[0]",
+        f"{base}.transitions[0]", f"{base}.recurring[0]",
+        "packages[0].frequencies[0].custom_fields",
+    } <= paths(notes)  # fmt: skip
+    transition = next(n for n in notes if n.path == f"{base}.transitions[0]")
+    assert "49.00" in transition.message and "penalty" in transition.message
+
+
+def test_discounts_chain_into_phases_in_order(example: dict[str, Any]) -> None:
+    row = frequency(example)["price_books"]["standard"]["USD"]["recurring"][0]
+    row["discounts"].append(
+        dict(row["discounts"][0], name="Then 20% off", type="percent", amount="20")
+    )
+    row["discounts"].append(
+        dict(
+            row["discounts"][0],
+            name="Then 5 off for a week",
+            type="fixed",
+            amount="5.00",
+            period_months=None,
+            period_days=7,
+        )
+    )
+    root, _ = export(example)
+    assert phases(root, "HB-M") == [
+        ("TRIAL", "3 MONTHS", {"USD": "100.00"}, {}),
+        ("DISCOUNT", "3 MONTHS", {}, {"USD": "40.00"}),
+        ("DISCOUNT", "7 DAYS", {}, {"USD": "45.00"}),
+        ("EVERGREEN", "UNLIMITED", {}, {"USD": "50.00"}),
+    ]
+
+
+def test_discounts_of_several_services_merge_into_one_timeline(example: dict[str, Any]) -> None:
+    cell = frequency(example)["price_books"]["standard"]["USD"]
+    second = copy.deepcopy(cell["recurring"][0])
+    second.update(service="Installation", amounts={"Active": "10.00"})
+    second["discounts"][0].update(
+        name="Half price 5 months", type="percent", amount="50", period_months=5
+    )
+    cell["recurring"].append(second)
+    root, _ = export(example)
+    assert phases(root, "HB-M") == [
+        ("DISCOUNT", "3 MONTHS", {"USD": "100.00"}, {"USD": "5.00"}),
+        ("DISCOUNT", "2 MONTHS", {}, {"USD": "55.00"}),
+        ("EVERGREEN", "UNLIMITED", {}, {"USD": "60.00"}),
+    ]
+
+
+def test_discounts_kill_bill_cannot_express_are_reported(example: dict[str, Any]) -> None:
+    row = frequency(example)["price_books"]["standard"]["USD"]["recurring"][0]
+    row["discounts"][0].update(kind="promo_code", promo_code="SPRING")
+    root, notes = export(example)
+    assert phases(root, "HB-M") == [("EVERGREEN", "UNLIMITED", {"USD": "100.00"}, {"USD": "50.00"})]
+    path = "packages[0].frequencies[0].price_books.standard.USD.recurring[0].discounts[0]"
+    assert any(n.path == path and "promo code 'SPRING'" in n.message for n in notes)
+
+
+def test_percent_discount_rounds_to_the_currency_minor_units(example: dict[str, Any]) -> None:
+    example["currencies"] = [{"code": "JPY", "minor_units": 0}]
+    freq = frequency(example)
+    freq["currencies"] = ["JPY"]
+    cell = freq["price_books"]["standard"].pop("USD")
+    freq["price_books"]["standard"]["JPY"] = cell
+    cell["recurring"][0]["amounts"]["Active"] = "1005"
+    cell["recurring"][0]["discounts"][0].update(type="percent", amount="15")
+    root, _ = export(example)
+    assert phases(root, "HB-M")[0][3] == {"JPY": "854"}  # 854.25 rounded half up
+
+
+@pytest.mark.parametrize(
+    ("bill", "period", "reported"),
+    [
+        ("weekly", "WEEKLY", False), ("monthly", "MONTHLY", False),
+        ("quarterly", "QUARTERLY", False), ("semiannual", "BIANNUAL", False),
+        ("annual", "ANNUAL", False), ({"months": 4}, "TRIANNUAL", False),
+        ({"months": 24}, "BIENNIAL", False), ({"months": 5}, "TRIANNUAL", True),
+        ({"months": 10}, "ANNUAL", True),
+    ],
+)  # fmt: skip
+def test_bill_frequencies_become_billing_periods(
+    example: dict[str, Any], bill: Any, period: str, reported: bool
+) -> None:
+    frequency(example)["bill_frequency"] = bill
+    root, notes = export(example)
+    assert {e.text for e in root.iter("billingPeriod")} == {period}
+    assert ("packages[0].frequencies[0].bill_frequency" in paths(notes)) is reported
+
+
+@pytest.mark.parametrize(
+    ("tiering", "policy"), [("progressive", "ALL_TIERS"), ("bracket", "TOP_TIER")]
+)
+def test_tiers_become_tiered_blocks(example: dict[str, Any], tiering: str, policy: str) -> None:
+    freq = frequency(example)
+    freq["tiering"] = tiering
+    freq["counting_rule"] = "Active lines" if tiering == "bracket" else None
+    freq["price_books"]["standard"]["USD"]["recurring"][0]["discounts"] = []
+    root, notes = export(example)
+    usage = root.find("plans/plan/finalPhase/usages/usage[@prettyName='Internet 100']")
+    assert usage is not None and usage.get("tierBlockPolicy") == policy
+    blocks = [
+        (b.findtext("size"), b.findtext("max"), prices(b.find("prices")))
+        for b in usage.iter("tieredBlock")
+    ]
+    # ends 9 then open: 9 units in the first tier, the rest in the second
+    assert blocks == [("1", "9", {"USD": "100.00"}), ("1", "-1", {"USD": "90.00"})]
+    assert root.find("plans/plan/finalPhase/recurring") is None
+    assert ("packages[0].frequencies[0].counting_rule" in paths(notes)) is (tiering == "bracket")
+
+
+def test_usage_bucket_and_rate_become_blocks(example: dict[str, Any]) -> None:
+    freq = frequency(example)
+    freq["price_books"]["standard"]["USD"]["recurring"].append({
+        "service": "Data", "amounts": {}, "tiers": {},
+        "settings": {"gl_code": None, "tax_category": None, "rate_plan": None,
+                     "tax_inclusive": None},
+        "usage_bucket": {"bucket": "100 GB", "unit": None,
+                         "tiers": [{"threshold": "100", "flat_charge": "0"},
+                                   {"threshold": "150", "flat_charge": "20.00"}]},
+        "discounts": [],
+    })  # fmt: skip
+    root, _ = export(example)
+    usage = root.find("plans/plan/finalPhase/usages/usage[@prettyName='Data']")
+    assert usage is not None and usage.get("tierBlockPolicy") == "ALL_TIERS"
+    blocks = [
+        (b.findtext("size"), b.findtext("max"), prices(b.find("prices")))
+        for b in usage.iter("tieredBlock")
+    ]
+    # 100 GB for 0, the next 50 GB for 20.00 more, then 2.00 per GB of the rate plan
+    assert blocks == [
+        ("100", "1", {"USD": "0"}),
+        ("50", "1", {"USD": "20.00"}),
+        ("1", "-1", {"USD": "2.00"}),
+    ]
+
+
+def test_other_price_books_become_child_price_lists(example: dict[str, Any]) -> None:
+    freq = frequency(example)
+    de = copy.deepcopy(freq["price_books"]["standard"]["USD"])
+    de["recurring"][0]["amounts"]["Active"] = "40.00"
+    de["one_time"] = []
+    freq["price_books"]["DE"] = {"USD": de}
+    root, notes = export(example)
+    child = root.find("priceLists/childPriceList")
+    assert child is not None
+    assert (child.get("name"), child.get("prettyName")) == ("DE", "Germany")
+    assert [p.text for p in child.findall("plans/plan")] == ["Home-Bundle-Monthly-DE"]
+    # the DE book has no one-time charge: the standard one applies (price resolution rule 4)
+    assert phases(root, "Home-Bundle-Monthly-DE") == [
+        ("TRIAL", "3 MONTHS", {"USD": "100.00"}, {}),
+        ("EVERGREEN", "UNLIMITED", {}, {"USD": "40.00"}),
+    ]
+    assert "price_books[1].countries" in paths(notes)
+
+
+def test_awkward_names_become_unique_valid_ids(example: dict[str, Any]) -> None:
+    package = example["packages"][0]
+    twin = copy.deepcopy(package)
+    package["name"] = "1 Home & Bundle"
+    twin["name"] = "1 Home / Bundle"
+    twin["frequencies"][0]["name"] = "Bundle\x07 Monthly"
+    twin["frequencies"][0]["sku"] = "HB-M"  # same SKU: the second plan needs another name
+    example["packages"].append(twin)
+    root, notes = export(example)
+    assert [p.get("name") for p in root.findall("products/product")] == [
+        "_1-Home-Bundle",
+        "_1-Home-Bundle-2",
+    ]
+    plans = root.findall("plans/plan")
+    assert [p.get("name") for p in plans] == ["HB-M", "HB-M-2"]
+    assert plans[1].get("prettyName") == "Bundle\ufffd Monthly"
+    assert "packages[1].frequencies[0].name" in paths(notes)
+
+
+def test_currency_kill_bill_does_not_know_is_reported(example: dict[str, Any]) -> None:
+    example["currencies"].append({"code": "XBT", "minor_units": 4})
+    frequency(example)["currencies"].append("XBT")
+    root, notes = export(example)
+    assert [c.text for c in root.findall("currencies/currency")] == ["USD"]
+    assert {"currencies[1]", "packages[0].frequencies[0].currencies"} <= paths(notes)
+
+
+def test_demo_catalog_exports_valid_xml_and_round_trips(demo_catalog: dict[str, Any]) -> None:
+    data, notes = catalog_to_killbill(demo_catalog, effective_date=WHEN)
+    root = assert_valid_xml(data)
+    assert len(root.findall("products/product")) == len(demo_catalog["packages"])
+    assert notes
+    back, report = killbill_to_catalog(data)
+    assert_valid_catalog(back)
+    assert report
+    assert [p["name"] for p in back["packages"]] == [p["name"] for p in demo_catalog["packages"]]
+    # What Kill Bill holds is stable: exporting the imported catalog gives the same XML.
+    assert catalog_to_killbill(back, effective_date=WHEN)[0] == data
+
+
+def test_spec_example_round_trip_keeps_the_kill_bill_view(example: dict[str, Any]) -> None:
+    data, _ = catalog_to_killbill(example, effective_date=WHEN)
+    back, _ = killbill_to_catalog(data)
+    assert_valid_catalog(back)
+    assert catalog_to_killbill(back, effective_date=WHEN)[0] == data
+    freq = frequency(back)
+    assert (freq["name"], freq["sku"], freq["bill_frequency"]) == (
+        "Home Bundle Monthly",
+        "HB-M",
+        "monthly",
+    )
+
+
+def test_default_effective_date_is_now_in_utc(example: dict[str, Any]) -> None:
+    data, _ = catalog_to_killbill(example)
+    text = ET.fromstring(data).findtext("effectiveDate") or ""
+    stamp = dt.datetime.fromisoformat(text)
+    assert stamp.utcoffset() == dt.timedelta(0)
+    assert abs(dt.datetime.now(dt.UTC) - stamp) < dt.timedelta(minutes=5)
+
+
+# -- import ------------------------------------------------------------------------------------
+
+
+def test_there_are_samples() -> None:
+    assert len(SAMPLES) >= 9
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: str(p.relative_to(KILLBILL)))
+def test_every_sample_imports_with_a_report_and_exports_again(sample: Path) -> None:
+    doc, notes = killbill_to_catalog(sample.read_bytes())
+    assert_valid_catalog(doc)
+    assert notes and all(isinstance(n, MappingNote) and n.message for n in notes)
+    source = ET.fromstring(sample.read_bytes())
+    assert len(doc["packages"]) == len(source.findall("products/product"))
+    assert [c["code"] for c in doc["currencies"]] == [
+        c.text for c in source.findall("currencies/currency")
+    ]
+    data, _ = catalog_to_killbill(doc, effective_date=WHEN)
+    assert_valid_xml(data)
+
+
+def test_discount_and_evergreen_sample_becomes_a_discounted_price() -> None:
+    path = KILLBILL / "catalogs/beatrix/testCatalogDiscountAndEvergreen/discount-and-evergreen.xml"
+    doc, _ = killbill_to_catalog(path.read_bytes())
+    freq = frequency(doc)
+    assert (freq["name"], freq["sku"], freq["bill_frequency"]) == (
+        "standard-monthly",
+        "standard-monthly",
+        "monthly",
+    )
+    row = freq["price_books"]["standard"]["USD"]["recurring"][0]
+    assert row["service"] == "Standard" and row["amounts"] == {"Active": "24.95"}
+    assert row["discounts"] == [{
+        "kind": "discount", "name": "Discount 3 months", "gl_code": None, "active": True,
+        "start": "2019-01-01", "end": None, "prorate": True, "status": "Active",
+        "type": "price", "amount": "4.95", "period_months": 3,
+    }]  # fmt: skip
+
+
+def test_utility_sample_tiers_and_child_price_list() -> None:
+    path = KILLBILL / "catalogs/beatrix/testInArrearWithCatalogVersions/Utility-v1.xml"
+    doc, notes = killbill_to_catalog(path.read_bytes())
+    assert [b["code"] for b in doc["price_books"]] == ["standard", "Special"]
+    freq = frequency(doc)
+    assert freq["tiering"] == "progressive"
+    standard = freq["price_books"]["standard"]["USD"]["recurring"][0]
+    assert standard["tiers"] == {
+        "Active": [{"end": 1000, "amount": "1.50"}, {"end": None, "amount": "2.00"}]
+    }
+    special = freq["price_books"]["Special"]["USD"]["recurring"][0]
+    assert special["service"] == standard["service"] == "kilowatt-hour"
+    assert special["tiers"] == {"Active": [{"end": None, "amount": "1.00"}]}
+    assert any("quantity" in n.message for n in notes)
+
+
+def test_spycar_trials_currencies_and_minor_units() -> None:
+    doc, notes = killbill_to_catalog((KILLBILL / "catalogs/SpyCarAdvanced.xml").read_bytes())
+    minor = {c["code"]: c["minor_units"] for c in doc["currencies"]}
+    assert minor == {"USD": 2, "GBP": 2, "EUR": 2, "JPY": 0, "BTC": 3}
+    standard = next(p for p in doc["packages"] if p["name"] == "Standard")
+    monthly = next(f for f in standard["frequencies"] if f["sku"] == "standard-monthly")
+    row = monthly["price_books"]["standard"]["GBP"]["recurring"][0]
+    assert row["amounts"] == {"Active": "75.00"}
+    assert [(d["amount"], d["period_months"], d.get("period_days")) for d in row["discounts"]] == [
+        ("0", None, 30)
+    ]
+    assert any(n.path == "products/product[4]" and "ADD_ON" in n.message for n in notes)
+
+
+def test_import_goes_into_the_database(db: Any) -> None:
+    from app.catalog.database.store import export_catalog, import_catalog
+
+    doc, _ = killbill_to_catalog((KILLBILL / "catalogs/WeaponsHire.xml").read_bytes())
+    import_catalog(db, doc, source="WeaponsHire.xml")
+    assert export_catalog(db) == doc
+
+
+# -- hostile input -----------------------------------------------------------------------------
+
+LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">]>
+<catalog><catalogName>&lol2;</catalogName></catalog>"""
+XXE = b"""<?xml version="1.0"?>
+<!DOCTYPE catalog [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<catalog><catalogName>&xxe;</catalogName></catalog>"""
+EXTERNAL_DTD = b"""<?xml version="1.0"?>
+<!DOCTYPE catalog SYSTEM "http://127.0.0.1:9/catalog.dtd"><catalog/>"""
+
+
+@pytest.mark.parametrize("data", [LAUGHS, XXE, EXTERNAL_DTD], ids=["laughs", "xxe", "dtd"])
+def test_dtds_and_entities_are_refused(data: bytes) -> None:
+    with pytest.raises(ImportFailure, match="DTD"):
+        killbill_to_catalog(data)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"<catalog><plans></catalog>", "not well-formed XML: line 1 column 19: mismatched tag"),
+        (b"", "not well-formed XML"),
+        (b"<plans/>", "the root element is <plans>"),
+        (b"<catalog><currencies/></catalog>", "has no <products>, <plans>"),
+        ("<?xml version='1.0' encoding='latin-1'?><catalog/>".encode("utf-16"), "XML"),
+    ],
+)  # fmt: skip
+def test_files_that_are_not_catalogs_are_refused(data: bytes, message: str) -> None:
+    with pytest.raises(ImportFailure, match=message):
+        killbill_to_catalog(data)
+
+
+def test_too_large_files_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importer, "MAX_XML_BYTES", 1000)
+    with pytest.raises(ImportFailure, match="too large"):
+        killbill_to_catalog((KILLBILL / "catalogs/WeaponsHire.xml").read_bytes())
+
+
+def test_unreadable_values_are_reported_not_imported() -> None:
+    path = KILLBILL / "catalogs/beatrix/testCatalogDiscountAndEvergreen/discount-and-evergreen.xml"
+    data = path.read_bytes().replace(b"<value>24.95</value>", b"<value>-24.95</value>")
+    data = data.replace(b"<number>3</number>", b"<number>99999999999999999999</number>")
+    doc, notes = killbill_to_catalog(data)
+    assert_valid_catalog(doc)
+    assert any("negative price -24.95" in n.message for n in notes)
+    assert frequency(doc)["price_books"]["standard"]["USD"]["recurring"] == []

@@ -1,0 +1,81 @@
+"""The Changes tab: what differs between the catalog now and the last export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QAbstractItemModelTester
+
+from app.catalog.database import store
+from app.views.review.changes import COLUMNS, ChangesView, show_value
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+PACKAGE = "Fiber Internet"
+
+
+def make_view(qtbot: Any, db: Any) -> ChangesView:
+    view = ChangesView(db)
+    qtbot.addWidget(view)
+    QAbstractItemModelTester(view.model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    view.resize(900, 400)
+    view.show()
+    return view
+
+
+def edit_prices(db: Any) -> store.Changes:
+    """Three Active prices of Internet 100 up, one discount of Internet 500 removed."""
+    doc = store.package_document(db, PACKAGE)
+    books = doc["frequencies"][0]["price_books"]
+    for book, currency in (("standard", "USD"), ("standard", "EUR"), ("EU", "EUR")):
+        row = next(r for r in books[book][currency]["recurring"] if r["service"] == "Internet 100")
+        row["amounts"]["Active"] = "49.00"
+    row = next(r for r in books["standard"]["USD"]["recurring"] if r["service"] == "Internet 500")
+    row["discounts"] = [d for d in row["discounts"] if d["name"] != "Then 20% off for 3 months"]
+    return store.save_package(db, doc, original_name=PACKAGE)
+
+
+def test_never_exported_shows_everything_as_new(qtbot: Any, demo_db: Any) -> None:
+    view = make_view(qtbot, demo_db)
+    assert view.header.text() == "Never exported: everything is new"
+    actions = {c.action for c in view.model.changes}
+    assert actions == {"added"} and view.model.rowCount() > 10
+    horizontal = Qt.Orientation.Horizontal
+    assert [view.model.headerData(k, horizontal) for k in range(6)] == list(COLUMNS)
+
+
+def test_lists_exactly_the_changes_since_the_export(qtbot: Any, demo_db: Any) -> None:
+    store.record_export(demo_db, "x.json", "json", store.export_catalog(demo_db))
+    view = make_view(qtbot, demo_db)
+    assert view.header.text().startswith("Changes since the export of ")
+    assert view.header.text().endswith(" to x.json")
+    assert view.model.rowCount() == 0 and view.summary.text() == "No changes."
+
+    view.on_catalog_changed(edit_prices(demo_db))
+    rows = view.model.rows()
+    assert len(rows) == 4
+    prices = [r for r in rows if r[2] == "changed"]
+    assert [(r[0], r[3], r[4], r[5]) for r in prices] == [
+        ("recurring price", "amounts.Active", "45.00", "49.00"),
+        ("recurring price", "amounts.Active", "42.00", "49.00"),
+        ("recurring price", "amounts.Active", "39.90", "49.00"),
+    ]
+    assert all("Internet 100" in r[1] for r in prices)
+    [removed] = [r for r in rows if r[2] == "removed"]
+    assert removed[0] == "discount" and removed[1].endswith("Then 20% off for 3 months")
+    assert view.summary.text() == "4 changes: 1 removed, 3 changed."
+
+    store.record_export(demo_db, "y.json", "json", store.export_catalog(demo_db))
+    view.hide()
+    view.show()  # shown again (the tab is selected): read again
+    assert view.model.rowCount() == 0
+    assert view.header.text().endswith(" to y.json")
+
+
+def test_values_read_as_one_line() -> None:
+    assert show_value(None) == ""
+    assert show_value("45.00") == "45.00"
+    assert show_value({"a": 1}) == '{"a": 1}'
+    assert show_value("x" * 200).endswith("…") and len(show_value("x" * 200)) == 80

@@ -1,0 +1,62 @@
+"""The Checks tab: validation problems and lint warnings of the saved catalog."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QAbstractItemModelTester
+
+from app.catalog.database import store
+from app.views.review.checks import LintView
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+
+def make_view(qtbot: Any, db: Any) -> LintView:
+    view = LintView(db)
+    qtbot.addWidget(view)
+    QAbstractItemModelTester(view.model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    return view
+
+
+def deactivate_all_frequencies(db: Any, name: str) -> store.Changes:
+    doc = store.package_document(db, name)
+    for freq in doc["frequencies"]:
+        freq["active"] = False
+    return store.save_package(db, doc, original_name=name)
+
+
+def test_a_clean_catalog_has_no_problems(qtbot: Any, demo_db: Any) -> None:
+    view = make_view(qtbot, demo_db)
+    assert view.model.rowCount() == 0
+    assert view.summary.text() == "No problems found in the saved catalog."
+
+
+def test_shows_the_warning_of_an_enabled_package_that_cannot_be_sold(
+        qtbot: Any, demo_db: Any) -> None:
+    view = make_view(qtbot, demo_db)
+    view.show()
+    changes = deactivate_all_frequencies(demo_db, "Mobile")
+    view.on_catalog_changed(changes)
+    rows = view.model.rows()
+    assert len(rows) == 1
+    severity, path, message = rows[0]
+    assert severity == "warning"
+    assert path.startswith("packages[") and path.endswith("].enabled")
+    assert "'Mobile' is enabled but has no active frequency" in message
+    assert view.summary.text() == "0 errors, 1 warning in the saved catalog."
+    assert view.model.data(view.model.index(0, 2), Qt.ItemDataRole.ToolTipRole) == message
+
+
+def test_refreshes_when_shown_after_a_change_and_on_the_button(
+        qtbot: Any, demo_db: Any) -> None:
+    view = make_view(qtbot, demo_db)
+    view.on_catalog_changed(deactivate_all_frequencies(demo_db, "Mobile"))
+    assert view.model.rowCount() == 0  # hidden: read when shown
+    view.show()
+    assert view.model.rowCount() == 1
+    deactivate_all_frequencies(demo_db, "Home Phone")
+    qtbot.mouseClick(view.refresh_button, Qt.MouseButton.LeftButton)
+    assert view.model.rowCount() == 2
