@@ -184,8 +184,8 @@ class Run:
 
     def bill_of(self, day: dt.date) -> int | None:
         """The index of the simulated bill whose dates contain ``day`` (``None``: none does)."""
-        starts = self.bill_starts
-        if day >= self.bills_end or not starts or day < starts[0]:
+        starts = self.bill_starts  # never empty here: a package is billed only onto bills
+        if day >= self.bills_end or day < starts[0]:
             return None
         return bisect_right(starts, day) - 1
 

@@ -120,9 +120,24 @@ def test_events_inside_a_package_period_charged_before_the_first_bill_are_still_
     """
     bill, _ = run(quarterly_tv_catalog(), quarterly_tv_account(), "2026-02-01", 2)
     assert [p.total for p in bill.periods] == [D("125.00"), D("200.00")]
-    assert lines(bill, 0, "recurring")[0].service == "Internet 100"
     assert [ln.service for ln in lines(bill, 0, "recurring")] == ["Internet 100"]
     assert [ln.kind for ln in lines(bill, 1)] == ["recurring", "contract_fee"]
+
+
+def test_an_event_before_the_first_bill_is_on_a_bill_not_simulated() -> None:
+    """The same account with the installation added 20 Jan instead, simulated from 1 Feb: the
+    installation is on the January bill, which is not simulated.
+
+    By hand: February 50.00 + penalty 10.00 + reactivation 25.00 = 85.00, no one-time line;
+    simulated from 1 Jan, the 40.00 is on January: 82.00 + 40.00 = 122.00."""
+    account = quarterly_tv_account()
+    account["packages"][1]["services"][1]["statuses"][0]["from"] = "2026-01-20"
+    bill, _ = run(quarterly_tv_catalog(), account, "2026-02-01", 1)
+    assert bill.periods[0].total == D("85.00")
+    assert lines(bill, 0, "one_time") == []
+    bill, _ = run(quarterly_tv_catalog(), account, "2026-01-01", 1)
+    assert bill.periods[0].total == D("122.00")
+    assert [ln.amount for ln in lines(bill, 0, "one_time")] == [D("40.00")]
 
 
 def test_event_charges_after_the_last_bill_are_left_for_a_later_bill() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 from typing import Any
@@ -121,6 +122,16 @@ def test_a_bracket_frequency_without_a_counting_rule_is_refused() -> None:
         account_from_document(account([[("Active", "2026-01-01")]]), lazy)
     assert on_use.value.problems == expected
     assert validate_catalog(doc) == expected
+
+
+def test_a_hand_built_bracket_frequency_without_a_rule_is_refused_when_billed() -> None:
+    """A snapshot built in code (not from a document) cannot slip past the loader's check: the
+    bracket count asks for the rule and gets the same refusal instead of a guessed count."""
+    snapshot = catalog_from_document(catalog("bracket", ACTIVE_LINES))
+    frequency = dataclasses.replace(snapshot.frequencies["Lines Monthly"], counting_rule=None)
+    with pytest.raises(CatalogError, match="bracket tiering needs a counting rule"):
+        snapshot.counting_rule_of(frequency)
+    assert snapshot.counting_rule_of(snapshot.frequencies["Lines Monthly"]).name == "Active lines"
 
 
 def test_progressive_skips_cancelled_units_and_spans_tiers_within_one_line() -> None:
