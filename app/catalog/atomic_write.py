@@ -77,8 +77,10 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def open_atomically(target: str | os.PathLike[str], mode: str = "w", *,
-                    encoding: str | None = "utf-8", newline: str | None = None) -> Iterator[IO[Any]]:
+def open_atomically(
+    target: str | os.PathLike[str], mode: str = "w", *, encoding: str | None = "utf-8",
+    newline: str | None = None,
+) -> Iterator[IO[Any]]:
     """Like :func:`open` for writing (``"w"`` or ``"wb"``), but atomic: see :func:`atomic_path`."""
     if mode not in ("w", "wb"):
         raise ValueError(f"open_atomically writes a new file; mode {mode!r} is not supported")

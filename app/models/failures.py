@@ -72,7 +72,8 @@ def database_failure_message(exc: BaseException, location: str) -> str | None:
         return (f"{location}: the database cannot be opened (does its folder exist, and may it "
                 "be read?).")
     if kind == "io":
-        return f"{location}: the disk reported an error ({_sqlite_error(exc)}). Nothing was changed."
+        return (f"{location}: the disk reported an error ({_sqlite_error(exc)}). Nothing was "
+                "changed.")
     return None
 
 
