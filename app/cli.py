@@ -16,11 +16,13 @@ import click
 
 from app import __version__
 from app.cli_common import BAD_INPUT, db_option, fail, open_db, read_json
+from app.cli_errors import CatalogGroup, bounded
 
 __all__ = ["BAD_INPUT", "cli", "fail", "main"]
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]},
+             cls=CatalogGroup)
 @click.version_option(__version__, "--version", prog_name="catalog-editor")
 @db_option
 @click.option("--demo", is_flag=True, help="Load the demo catalog into an empty database.")
@@ -54,8 +56,8 @@ def validate_cmd(catalog: str, warnings: bool) -> None:
             pass
         else:
             lint += [p for p in lint_catalog(doc) if p not in lint]
-    for p in lint:
-        click.echo(f"{catalog}: warning: {p}", err=True)
+    for line in bounded([f"{catalog}: warning: {p}" for p in lint]):
+        click.echo(line, err=True)
     if errors:
         fail(f"{catalog}: {len(errors)} error(s)", [f"{catalog}: {p}" for p in errors])
     click.echo(f"{catalog}: valid ({len(lint)} warning(s))")
@@ -105,7 +107,9 @@ def import_cmd(db_path: str | None, catalog: str, fmt: str) -> None:
               show_default=True)
 def export_cmd(db_path: str | None, out: str, fmt: str) -> None:
     """Write the database's catalog as JSON (or Kill Bill catalog XML)."""
+    from app.catalog.atomic_write import write_bytes_atomically
     from app.catalog.store import export_catalog, record_export
+    from app.models.failures import file_failure_message
 
     db = open_db(db_path, create=False)
     try:
@@ -122,8 +126,15 @@ def export_cmd(db_path: str | None, out: str, fmt: str) -> None:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
         else:
-            Path(out).write_bytes(data)
-        record_export(db, out, fmt, doc)
+            try:
+                write_bytes_atomically(out, data)
+            except OSError as exc:
+                fail(file_failure_message(exc, out) + "; an existing file is unchanged")
+        if db.read_only:
+            click.echo(f"{db.location}: read-only, so this export is not recorded for "
+                       "`diff --since-last-export`", err=True)
+        else:
+            record_export(db, out, fmt, doc)
     finally:
         db.close()
 
@@ -142,6 +153,12 @@ def _register_optional_commands() -> None:
         pass
     else:
         cli.add_command(diff)
+    try:
+        from app.backups_cli import backups_group
+    except ImportError:  # pragma: no cover
+        pass
+    else:
+        cli.add_command(backups_group)
 
 
 _register_optional_commands()

@@ -14,8 +14,11 @@ BAD_INPUT = 2
 
 
 def fail(message: str, lines: list[str] | None = None) -> NoReturn:
-    """Print a bad-input message (and detail lines) on stderr and exit with status 2."""
-    for line in lines or [message]:
+    """Print a bad-input message (and detail lines, at most 50 then "... and N more") on stderr
+    and exit with status 2."""
+    from app.cli_errors import bounded
+
+    for line in bounded(lines or [message]):
         click.echo(line, err=True)
     if lines:
         click.echo(message, err=True)
@@ -30,13 +33,21 @@ def db_option(func: Any) -> Any:
 
 
 def open_db(db_path: str | None, *, create: bool = True) -> Any:
+    from app.cli_errors import remember_database
     from app.models.database import DatabaseError, open_database
 
     target = db_path or str(default_database())
+    remember_database(target)
     try:
-        return open_database(target, create=create)
+        db = open_database(target, create=create)
     except DatabaseError as exc:
         fail(str(exc))
+    if db.backup_path is not None:
+        click.echo(f"{db.location}: upgraded; the previous version is backed up in "
+                   f"{db.backup_path}", err=True)
+    if db.read_only:
+        click.echo(f"{db.location}: opened read-only ({db.read_only_reason})", err=True)
+    return db
 
 
 def read_json(path: str) -> Any:
