@@ -28,14 +28,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from shiboken6 import isValid
+from sqlalchemy.exc import DBAPIError
 
 from app import __version__
 from app.catalog import editing, store
+from app.catalog.atomic_write import write_text_atomically
 from app.catalog.diff import diff_catalogs
 from app.catalog.errors import ImportFailure, InUseError
 from app.models.database import Database, DatabaseError, open_database
+from app.models.failures import file_failure_message
 from app.package_data import demo_catalog
 from app.views import settings
+from app.views.backups_dialog import announce_backup, show_backups
 from app.views.frequency_panel import FrequencyPanel
 from app.views.import_preview_dialog import ImportPreviewDialog
 from app.views.package_form import PackageForm
@@ -364,6 +368,9 @@ class CatalogEditor(QSplitter):
         except InUseError as exc:
             QMessageBox.warning(self, "Not saved", exc.message)
             return False
+        except DBAPIError as exc:
+            QMessageBox.warning(self, "Not saved", _database_failure(exc, self.db))
+            return False
         draft.mark_saved()
         self.stack.setClean()
         self.users = store.package_users(self.db, draft.doc["name"])
@@ -539,7 +546,20 @@ class CatalogEditor(QSplitter):
 
 
 def _read_json(path: str) -> Any:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    """The hardened reader, as on the command line: hostile files are refused with a message."""
+    from app.catalog.safe_json import load_json_document
+
+    return load_json_document(Path(path).read_bytes(), source=Path(path).name)
+
+
+def _database_failure(exc: Exception, db: Database) -> str:
+    """An expected database failure as one sentence; anything else is re-raised."""
+    from app.models.failures import database_failure_message
+
+    message = database_failure_message(exc, str(db.location))
+    if message is None:
+        raise exc
+    return message
 
 
 class MainWindow(QMainWindow):
@@ -600,6 +620,7 @@ class MainWindow(QMainWindow):
                                      QKeySequence.StandardKey.Open)
         self.import_action = self._add(file_menu, "&Import catalog…", self.choose_import)
         self.export_action = self._add(file_menu, "&Export catalog…", self.choose_export)
+        self.backups_action = self._add(file_menu, "&Backups…", lambda: show_backups(self))
         file_menu.addSeparator()
         self.quit_action = self._add(file_menu, "&Quit", self.close,
                                      QKeySequence.StandardKey.Quit)
@@ -777,6 +798,7 @@ class MainWindow(QMainWindow):
         settings.remember_database(str(db.location))
         self._update_title()
         self.statusBar().showMessage(f"Opened {db.location}", 8000)
+        announce_backup(self)
         return True
 
     def choose_import(self) -> None:
@@ -804,6 +826,9 @@ class MainWindow(QMainWindow):
         except ImportFailure as exc:
             details = "\n".join(str(p) for p in exc.problems) or exc.message
             self._report("Nothing imported", exc.message, details)
+            return False
+        except DBAPIError as exc:
+            self._report("Nothing imported", _database_failure(exc, self.db))
             return False
         self.statusBar().showMessage(f"Imported {Path(path).name}", 8000)
         self._broadcast(changes)
@@ -834,12 +859,13 @@ class MainWindow(QMainWindow):
             return False
         doc = store.export_catalog(self.db)
         try:
-            Path(path).write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n",
-                                  encoding="utf-8")
+            write_text_atomically(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
         except OSError as exc:
-            self._report("Not exported", f"{path}: {exc}")
+            self._report("Not exported", file_failure_message(exc, path)
+                         + "; an existing file is unchanged")
             return False
-        store.record_export(self.db, path, "json", doc)
+        if not getattr(self.db, "read_only", False):
+            store.record_export(self.db, path, "json", doc)
         refresh = getattr(self.changes_view, "refresh", None)
         if refresh is not None:
             refresh()
