@@ -85,7 +85,7 @@ def import_cmd(db_path: str | None, catalog: str, fmt: str) -> None:
             fail(f"{catalog}: {exc.message}")
     else:
         doc = read_json(catalog)
-    db = open_db(db_path)
+    db = open_db(db_path, write=True)
     try:
         import_catalog(db, doc, source=catalog)
     except ImportFailure as exc:
@@ -107,9 +107,11 @@ def import_cmd(db_path: str | None, catalog: str, fmt: str) -> None:
               show_default=True)
 def export_cmd(db_path: str | None, out: str, fmt: str) -> None:
     """Write the database's catalog as JSON (or Kill Bill catalog XML)."""
+    from sqlalchemy.exc import DBAPIError
+
     from app.catalog.atomic_write import write_bytes_atomically
     from app.catalog.store import export_catalog, record_export
-    from app.models.failures import file_failure_message
+    from app.models.failures import database_failure_message, file_failure_message
 
     db = open_db(db_path, create=False)
     try:
@@ -134,7 +136,14 @@ def export_cmd(db_path: str | None, out: str, fmt: str) -> None:
             click.echo(f"{db.location}: read-only, so this export is not recorded for "
                        "`diff --since-last-export`", err=True)
         else:
-            record_export(db, out, fmt, doc)
+            try:
+                record_export(db, out, fmt, doc)
+            except DBAPIError as exc:  # the file is written; only the history is not
+                reason = database_failure_message(exc, db.location)
+                if reason is None:
+                    raise
+                click.echo(f"{reason} (the export was written; it is not recorded for "
+                           "`diff --since-last-export`)", err=True)
     finally:
         db.close()
 

@@ -32,7 +32,10 @@ def db_option(func: Any) -> Any:
     )(func)
 
 
-def open_db(db_path: str | None, *, create: bool = True) -> Any:
+def open_db(db_path: str | None, *, create: bool = True, write: bool = False) -> Any:
+    """Open the database (exit 2 with one line when it cannot be, or, with ``write``, when it
+    can only be read), saying on stderr when it was upgraded (and where the backup is) or
+    opened read-only."""
     from app.cli_errors import remember_database
     from app.models.database import DatabaseError, open_database
 
@@ -42,6 +45,10 @@ def open_db(db_path: str | None, *, create: bool = True) -> Any:
         db = open_database(target, create=create)
     except DatabaseError as exc:
         fail(str(exc))
+    if write and db.read_only:
+        db.close()
+        fail(f"{db.location}: the database is read-only ({db.read_only_reason}); nothing was "
+             "changed")
     if db.backup_path is not None:
         click.echo(f"{db.location}: upgraded; the previous version is backed up in "
                    f"{db.backup_path}", err=True)

@@ -37,6 +37,8 @@ class Backup:
     revision: str
     created: dt.datetime
     size: int
+    sequence: int = 1
+    """Several backups taken in one second are numbered 1, 2, 3..."""
 
 
 def _pattern(db_path: Path) -> re.Pattern[str]:
@@ -51,7 +53,8 @@ def _parse(db_path: Path, candidate: Path) -> Backup | None:
     if match is None or not candidate.is_file():
         return None
     created = dt.datetime.strptime(match["stamp"], _STAMP)
-    return Backup(candidate, match["revision"], created, candidate.stat().st_size)
+    return Backup(candidate, match["revision"], created, candidate.stat().st_size,
+                  int(match["n"] or 1))
 
 
 def list_backups(db_path: str | Path) -> list[Backup]:
@@ -61,7 +64,7 @@ def list_backups(db_path: str | Path) -> list[Backup]:
     if not folder.is_dir():
         return []
     found = [b for p in folder.iterdir() if (b := _parse(db_path, p)) is not None]
-    found.sort(key=lambda b: (b.created, b.path.name), reverse=True)
+    found.sort(key=lambda b: (b.created, b.sequence), reverse=True)
     return found
 
 

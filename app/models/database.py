@@ -209,10 +209,10 @@ def _repair(engine: Engine, current: str | None) -> None:
 
 def _read_only_reason(path: Path) -> str | None:
     """Why the database at ``path`` can only be read (None when it can be written)."""
-    if path.exists() and not os.access(path, os.W_OK):
-        return "the file is read-only"
     if not os.access(path.parent, os.W_OK | os.X_OK):
         return "its folder is read-only"
+    if path.exists() and not os.access(path, os.W_OK):
+        return "the file is read-only"
     return None
 
 

@@ -9,7 +9,9 @@ left to propagate.
 from __future__ import annotations
 
 import errno
+import shutil
 import sqlite3
+from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
@@ -48,6 +50,15 @@ def sqlite_kind(exc: BaseException) -> str | None:
     return None
 
 
+def _disk_nearly_full(location: str) -> bool:
+    """SQLite reports some writes on a full disk (the WAL index) as a plain I/O error."""
+    folder = Path(location).parent
+    try:
+        return shutil.disk_usage(folder).free < 64 * 1024
+    except OSError:
+        return False
+
+
 def backups_hint(location: str) -> str:
     return f"the backups are listed by: catalog-editor backups list --db '{location}'"
 
@@ -62,15 +73,17 @@ def database_failure_message(exc: BaseException, location: str) -> str | None:
     if kind == "read-only":
         return (f"{location}: the database is read-only (the file or its folder cannot be "
                 "written). Nothing was changed.")
-    if kind == "full":
-        return (f"{location}: the disk is full. Nothing was changed; free some space and try "
-                "again.")
     if kind == "damaged":
         return (f"{location}: the database file is damaged ({_sqlite_error(exc)}); it was left "
                 f"as it is. Restore a backup: {backups_hint(location)}")
     if kind == "cannot-open":
         return (f"{location}: the database cannot be opened (does its folder exist, and may it "
                 "be read?).")
+    if kind == "io" and _disk_nearly_full(location):
+        kind = "full"
+    if kind == "full":
+        return (f"{location}: the disk is full. Nothing was changed; free some space and try "
+                "again.")
     if kind == "io":
         return (f"{location}: the disk reported an error ({_sqlite_error(exc)}). Nothing was "
                 "changed.")
