@@ -319,7 +319,8 @@ def _damage(db: Path, page: int | None) -> None:
     data = bytearray(db.read_bytes())
     size = int.from_bytes(data[16:18], "big") or 65536
     start = size * page + (100 if page == 0 else 0)
-    data[start:start + 200] = b"\xde\xad" * 100
+    end = start + 200 if page == 0 else size * (page + 1)
+    data[start:end] = b"\xde" * (end - start)
     db.write_bytes(bytes(data))
 
 
