@@ -163,9 +163,10 @@ def show_backups(window: Any) -> BackupsDialog | None:
             return
         finally:
             dialog.model.refresh()
-        if window.open_database(location):
+        if window.open_database(location):  # may upgrade it, taking one more backup
             saved = f" The previous content is in {safety.path.name}." if safety else ""
             window.statusBar().showMessage(f"Restored {Path(backup).name}.{saved}", 15000)
+        dialog.model.refresh()
 
     def delete(backup: str) -> None:
         if not _ask(dialog, "Delete backup", f"Delete the backup {Path(backup).name}?"):
