@@ -14,6 +14,8 @@ once normalised (NFKC, invisible characters removed, case folded), and tax rates
 
 from __future__ import annotations
 
+import json
+import re
 import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
@@ -38,17 +40,53 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
                           "\u061c")
 ALLOWED_CONTROLS = frozenset("\t\n\r")
 
+_SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f"
+                      "\u202a-\u202e\u2066-\u2069]")
+"""Characters refused in any text (controls other than tab and newlines, direction controls)."""
 
-def _strings(node: Any, path: Elems = (), key: str | None = None
-             ) -> Iterator[tuple[Elems, str | None, str]]:
-    if isinstance(node, str):
-        yield path, key, node
-    elif isinstance(node, dict):
-        for k, v in node.items():
-            yield from _strings(v, (*path, str(k)), str(k))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from _strings(v, (*path, i), key)
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5"
+                        "\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164"
+                        "\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb\U0001d173-\U0001d17a"
+                        "\U000e0000-\U000e0fff]")
+"""Every character this module could report (controls, format and filler characters): a
+document whose JSON text has none of them, and no text longer than a name may be, has no text
+problem, which one C-level search of the serialised document decides."""
+
+_LONG = re.compile('"[^"]{%d,}"' % (MAX_NAME_CHARS + 1))
+
+
+Link = tuple[Any, str | int] | None
+"""A path as a linked list ``(parent link, key)``: built as the walk goes, joined only for the
+few strings that have a problem (a large catalog holds about a million strings)."""
+
+
+def _elems(link: Link) -> Elems:
+    out: list[str | int] = []
+    while link is not None:
+        link, key = link
+        out.append(key)
+    return tuple(reversed(out))
+
+
+def _strings(doc: Any) -> Iterator[tuple[Link, str | None, str]]:
+    """Every string of the document that needs a closer look, with its path and key: names and
+    codes, texts that are too long, texts with a suspect character."""
+    stack: list[tuple[Link, str | None, Any]] = [(None, None, doc)]
+    suspect = _SUSPECT.search
+    while stack:
+        link, key, node = stack.pop()
+        kind = type(node)
+        if kind is str:
+            if key in NAME_KEYS or len(node) > MAX_NAME_CHARS or suspect(node) is not None:
+                yield link, key, node
+        elif kind is dict:
+            for k, v in node.items():
+                if type(v) in (str, dict, list):
+                    stack.append(((link, str(k)), str(k), v))
+        elif kind is list:
+            for i, v in enumerate(node):
+                if type(v) in (str, dict, list):
+                    stack.append(((link, i), key, v))
 
 
 def _joined(path: Elems) -> str:
@@ -90,6 +128,12 @@ def _text_problems(path: Elems, key: str | None, value: str) -> list[Found]:
     return found
 
 
+def _seen_as(name: str) -> str:
+    """What is on screen: canonical composition (NFC), invisible characters removed."""
+    text = unicodedata.normalize("NFC", name)
+    return "".join(c for c in text if unicodedata.category(c) not in ("Cf", "Cc"))
+
+
 def skeleton(name: str) -> str:
     """What a name looks like: NFKC, without invisible characters, case folded."""
     text = unicodedata.normalize("NFKC", name)
@@ -112,14 +156,15 @@ def _look_alikes(names: list[tuple[Elems, str]]) -> list[Found]:
         for path, name in group[1:]:
             if name == first:
                 continue  # an exact duplicate: the validator's own rules report it
-            if unicodedata.normalize("NFC", name) == unicodedata.normalize("NFC", first):
-                found.append((path, f"{name!r} is the same text as {first!r} "
-                              f"({_joined(first_path)}) written with other Unicode code points "
-                              "(NFC/NFD): two names no one can tell apart", "error"))
+            if _seen_as(name) == _seen_as(first):
+                found.append((path, f"{name!r} looks exactly like {first!r} "
+                              f"({_joined(first_path)}): they differ only in invisible "
+                              "characters or in how accents are encoded (NFC/NFD); no one can "
+                              "tell them apart", "error"))
             else:
                 found.append((path, f"{name!r} looks like {first!r} ({_joined(first_path)}): "
-                              "they differ only in invisible characters, case or character "
-                              "variants", "warning"))
+                              "they differ only in case or character variants (NFKC)",
+                              "warning"))
     return found
 
 
@@ -144,16 +189,44 @@ def trust_problems(doc: object) -> list[Problem]:
     return [Problem(_joined(e), m, s) for e, m, s in trust_findings(doc)]
 
 
+def _defining_names(doc: dict[str, Any]) -> list[tuple[Elems, str]]:
+    """The names and codes that define objects: items of the top-level lists and of the lists
+    inside them (package frequencies)."""
+    names: list[tuple[Elems, str]] = []
+    for kind, items in doc.items():
+        if not isinstance(items, list):
+            continue
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+            for key in ("name", "code"):
+                if isinstance(item.get(key), str):
+                    names.append(((kind, i, key), item[key]))
+            for inner, subs in item.items():
+                if isinstance(subs, list):
+                    names += [((kind, i, inner, j, "name"), sub["name"])
+                              for j, sub in enumerate(subs)
+                              if isinstance(sub, dict) and isinstance(sub.get("name"), str)]
+    return [(p, n) for p, n in names if len(n) <= MAX_NAME_CHARS]
+
+
+def _needs_walk(doc: dict[str, Any]) -> bool:
+    try:
+        text = json.dumps(doc, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return True
+    return _INVISIBLE.search(text) is not None or "\\u" in text or "\\" in text \
+        or _LONG.search(text) is not None
+
+
 def trust_findings(doc: object) -> list[Found]:
     """:func:`trust_problems` as the validator gathers them (path elements)."""
     if not isinstance(doc, dict):
         return []
     found: list[Found] = []
-    names: list[tuple[Elems, str]] = []
-    for path, key, value in _strings(doc):
-        found += _text_problems(path, key, value)
-        if key in ("name", "code") and len(value) <= MAX_NAME_CHARS:
-            names.append((path, value))
-    found += _look_alikes(names)
+    if _needs_walk(doc):
+        for link, key, value in _strings(doc):
+            found += _text_problems(_elems(link), key, value)
+    found += _look_alikes(_defining_names(doc))
     found += _tax_rates(doc)
     return found
