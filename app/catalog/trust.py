@@ -52,7 +52,7 @@ _INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4
 document whose JSON text has none of them, and no text longer than a name may be, has no text
 problem, which one C-level search of the serialised document decides."""
 
-_LONG = re.compile('"[^"]{%d,}"' % (MAX_NAME_CHARS + 1))
+_LONG = re.compile(f'"[^"]{{{MAX_NAME_CHARS + 1},}}"')
 
 
 Link = tuple[Any, str | int] | None
