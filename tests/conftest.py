@@ -68,3 +68,61 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep QSettings and the default database of tests out of the user's folders."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+
+
+class Tmpfs:
+    """A small tmpfs mounted on a folder (root only): a real full disk, a real read-only
+    file system."""
+
+    def __init__(self, folder: Path, size_kb: int) -> None:
+        import subprocess
+
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs",
+                               str(folder)], capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here ({done.stderr.strip()})")
+
+    def fill(self) -> None:
+        """Use up every free byte."""
+        for n, chunk in enumerate((65536, 4096, 512, 1)):
+            fd = os.open(self.folder / f"filler-{n}", os.O_WRONLY | os.O_CREAT)
+            try:
+                while True:
+                    os.write(fd, b"\0" * chunk)
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
+
+    def free(self) -> None:
+        for filler in self.folder.glob("filler-*"):
+            filler.unlink()
+
+    def read_only(self) -> None:
+        import subprocess
+
+        subprocess.run(["mount", "-o", "remount,ro", str(self.folder)], check=True)
+
+    def unmount(self) -> None:
+        import subprocess
+
+        subprocess.run(["umount", "-l", str(self.folder)], capture_output=True)
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path) -> Iterator[Any]:
+    """``tmpfs(name, size_kb)`` mounts a small tmpfs under tmp_path (skips when not root)."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    mounted: list[Tmpfs] = []
+
+    def mount(name: str = "disk", size_kb: int = 512) -> Tmpfs:
+        fs = Tmpfs(tmp_path / name, size_kb)
+        mounted.append(fs)
+        return fs
+
+    yield mount
+    for fs in mounted:
+        fs.unmount()

@@ -17,8 +17,11 @@ BAD_INPUT = 2
 
 
 def fail(message: str, lines: list[str] | None = None) -> NoReturn:
-    """Print a bad-input message (and detail lines) on stderr and exit with status 2."""
-    for line in lines or [message]:
+    """Print a bad-input message (and detail lines, at most 50 then "... and N more") on stderr
+    and exit with status 2."""
+    from app.cli.errors import bounded
+
+    for line in bounded(lines or [message]):
         click.echo(line, err=True)
     if lines:
         click.echo(message, err=True)
@@ -32,14 +35,29 @@ def db_option(func: Any) -> Any:
     )(func)
 
 
-def open_db(db_path: str | None, *, create: bool = True) -> Any:
+def open_db(db_path: str | None, *, create: bool = True, write: bool = False) -> Any:
+    """Open the database (exit 2 with one line when it cannot be, or, with ``write``, when it
+    can only be read), saying on stderr when it was upgraded (and where the backup is) or
+    opened read-only."""
+    from app.cli.errors import remember_database
     from app.models.database import DatabaseError, open_database
 
     target = db_path or str(default_database())
+    remember_database(target)
     try:
-        return open_database(target, create=create)
+        db = open_database(target, create=create)
     except DatabaseError as exc:
         fail(str(exc))
+    if write and db.read_only:
+        db.close()
+        fail(f"{db.location}: the database is read-only ({db.read_only_reason}); nothing was "
+             "changed")
+    if db.backup_path is not None:
+        click.echo(f"{db.location}: upgraded; the previous version is backed up in "
+                   f"{db.backup_path}", err=True)
+    if db.read_only:
+        click.echo(f"{db.location}: opened read-only ({db.read_only_reason})", err=True)
+    return db
 
 
 def read_json(path: str) -> Any:
@@ -68,7 +86,9 @@ def refuse_invalid_catalog(path: str, doc: object) -> list[Problem]:
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
     if errors:
-        for p in warnings:
-            click.echo(f"{path}: warning: {p}", err=True)
+        from app.cli.errors import bounded
+
+        for line in bounded([f"{path}: warning: {p}" for p in warnings]):
+            click.echo(line, err=True)
         fail(f"{path}: {len(errors)} error(s)", [f"{path}: {p}" for p in errors])
     return warnings

@@ -16,11 +16,13 @@ import click
 
 from app import __version__
 from app.cli.common import BAD_INPUT, db_option, fail, open_db, read_json, refuse_invalid_catalog
+from app.cli.errors import CatalogGroup, bounded
 
 __all__ = ["BAD_INPUT", "cli", "fail", "main"]
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]},
+             cls=CatalogGroup)
 @click.version_option(__version__, "--version", prog_name="catalog-editor")
 @db_option
 @click.option("--demo", is_flag=True, help="Load the demo catalog into an empty database.")
@@ -50,8 +52,8 @@ def validate_cmd(catalog: str, warnings: bool) -> None:
             pass
         else:
             lint += [p for p in lint_catalog(doc) if p not in lint]
-    for p in lint:
-        click.echo(f"{catalog}: warning: {p}", err=True)
+    for line in bounded([f"{catalog}: warning: {p}" for p in lint]):
+        click.echo(line, err=True)
     click.echo(f"{catalog}: valid ({len(lint)} warning(s))")
 
 
@@ -77,7 +79,7 @@ def import_cmd(db_path: str | None, catalog: str, fmt: str) -> None:
             fail(f"{catalog}: {exc.message}")
     else:
         doc = read_json(catalog)
-    db = open_db(db_path)
+    db = open_db(db_path, write=True)
     try:
         import_catalog(db, doc, source=catalog)
     except ImportFailure as exc:
@@ -99,7 +101,11 @@ def import_cmd(db_path: str | None, catalog: str, fmt: str) -> None:
               show_default=True)
 def export_cmd(db_path: str | None, out: str, fmt: str) -> None:
     """Write the database's catalog as JSON (or Kill Bill catalog XML)."""
+    from sqlalchemy.exc import DBAPIError
+
+    from app.catalog.atomic_write import write_bytes_atomically
     from app.catalog.database.store import export_catalog, record_export
+    from app.models.failures import database_failure_message, file_failure_message
 
     db = open_db(db_path, create=False)
     try:
@@ -116,8 +122,22 @@ def export_cmd(db_path: str | None, out: str, fmt: str) -> None:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
         else:
-            Path(out).write_bytes(data)
-        record_export(db, out, fmt, doc)
+            try:
+                write_bytes_atomically(out, data)
+            except OSError as exc:
+                fail(file_failure_message(exc, out) + "; an existing file is unchanged")
+        if db.read_only:
+            click.echo(f"{db.location}: read-only, so this export is not recorded for "
+                       "`diff --since-last-export`", err=True)
+        else:
+            try:
+                record_export(db, out, fmt, doc)
+            except DBAPIError as exc:  # the file is written; only the history is not
+                reason = database_failure_message(exc, db.location)
+                if reason is None:
+                    raise
+                click.echo(f"{reason} (the export was written; it is not recorded for "
+                           "`diff --since-last-export`)", err=True)
     finally:
         db.close()
 
@@ -136,6 +156,12 @@ def _register_optional_commands() -> None:
         pass
     else:
         cli.add_command(diff)
+    try:
+        from app.cli.backups import backups_group
+    except ImportError:  # pragma: no cover
+        pass
+    else:
+        cli.add_command(backups_group)
 
 
 _register_optional_commands()

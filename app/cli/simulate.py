@@ -24,6 +24,8 @@ from typing import IO, Any
 
 import click
 
+from app.catalog.atomic_write import open_atomically, write_text_atomically
+
 BAD_INPUT = 2
 INTERNAL_ERROR = 1
 
@@ -233,7 +235,7 @@ def _run(catalog_path: str | None, db_path: str | None, account_path: str, start
         render_table(document, sys.stdout, width=None)
     else:
         try:
-            with open(out, "w", encoding="utf-8") as handle:
+            with open_atomically(out, "w", encoding="utf-8") as handle:
                 render_table(document, handle, width=160)
         except OSError as exc:
             raise BadInput(f"{out}: cannot write the file ({exc.strerror or exc})") from exc
@@ -241,7 +243,7 @@ def _run(catalog_path: str | None, db_path: str | None, account_path: str, start
 
 def _write(path: str, text: str) -> None:
     try:
-        Path(path).write_text(text, encoding="utf-8")
+        write_text_atomically(path, text)
     except OSError as exc:
         raise BadInput(f"{path}: cannot write the file ({exc.strerror or exc})") from exc
 

@@ -46,8 +46,13 @@ def run(db_path: str | None = None, load_demo: bool = False) -> int:
         QMessageBox.critical(None, "Catalog Editor", str(exc))
         return 2
     window = MainWindow(db)
+    from app.views.common import failure_hook
+    from app.views.common.backups_dialog import announce_backup
+
+    failure_hook.install(lambda: window.db.location)
     window.offer_demo(force=load_demo)
     window.show()
+    announce_backup(window)
     quit_after = os.environ.get(QUIT_AFTER_ENV)
     if quit_after:
         from PySide6.QtCore import QTimer

@@ -21,23 +21,40 @@ from PySide6.QtWidgets import (
     QTabWidget,
     QWidget,
 )
+from sqlalchemy.exc import DBAPIError
 
 from app import __version__
+from app.catalog.atomic_write import write_text_atomically
 from app.catalog.database import store
 from app.catalog.document.diff import diff_catalogs
 from app.catalog.errors import ImportFailure
 from app.models.database import Database, DatabaseError, open_database
+from app.models.failures import file_failure_message
 from app.package_data import demo_catalog
 from app.views.catalog.dialogs.import_preview import ImportPreviewDialog
 from app.views.catalog.editor import CatalogEditor
 from app.views.common import settings
+from app.views.common.backups_dialog import announce_backup, show_backups
 
 TITLE = "Catalog Editor"
 CHANGES_TAB, CHECKS_TAB = 3, 4
 
 
 def _read_json(path: str) -> Any:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    """The hardened reader, as on the command line: hostile files are refused with a message."""
+    from app.catalog.document.safe_json import load_json_document
+
+    return load_json_document(Path(path).read_bytes(), source=Path(path).name)
+
+
+def database_failure(exc: Exception, db: Database) -> str:
+    """An expected database failure as one sentence; anything else is re-raised."""
+    from app.models.failures import database_failure_message
+
+    message = database_failure_message(exc, str(db.location))
+    if message is None:
+        raise exc
+    return message
 
 
 class MainWindow(QMainWindow):
@@ -98,6 +115,7 @@ class MainWindow(QMainWindow):
                                      QKeySequence.StandardKey.Open)
         self.import_action = self._add(file_menu, "&Import catalog…", self.choose_import)
         self.export_action = self._add(file_menu, "&Export catalog…", self.choose_export)
+        self.backups_action = self._add(file_menu, "&Backups…", lambda: show_backups(self))
         file_menu.addSeparator()
         self.quit_action = self._add(file_menu, "&Quit", self.close,
                                      QKeySequence.StandardKey.Quit)
@@ -275,6 +293,7 @@ class MainWindow(QMainWindow):
         settings.remember_database(str(db.location))
         self._update_title()
         self.statusBar().showMessage(f"Opened {db.location}", 8000)
+        announce_backup(self)
         return True
 
     def choose_import(self) -> None:
@@ -302,6 +321,9 @@ class MainWindow(QMainWindow):
         except ImportFailure as exc:
             details = "\n".join(str(p) for p in exc.problems) or exc.message
             self._report("Nothing imported", exc.message, details)
+            return False
+        except DBAPIError as exc:
+            self._report("Nothing imported", database_failure(exc, self.db))
             return False
         self.statusBar().showMessage(f"Imported {Path(path).name}", 8000)
         self._broadcast(changes)
@@ -332,12 +354,13 @@ class MainWindow(QMainWindow):
             return False
         doc = store.export_catalog(self.db)
         try:
-            Path(path).write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n",
-                                  encoding="utf-8")
+            write_text_atomically(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
         except OSError as exc:
-            self._report("Not exported", f"{path}: {exc}")
+            self._report("Not exported", file_failure_message(exc, path)
+                         + "; an existing file is unchanged")
             return False
-        store.record_export(self.db, path, "json", doc)
+        if not getattr(self.db, "read_only", False):
+            store.record_export(self.db, path, "json", doc)
         refresh = getattr(self.changes_view, "refresh", None)
         if refresh is not None:
             refresh()

@@ -70,7 +70,8 @@ def test_tabs_menus_and_standard_shortcuts(window: MainWindow) -> None:
     assert menus == ["&File", "&Edit", "&Help"]
     file_items = [a.text() for a in window.menuBar().actions()[0].menu().actions()
                   if a.text()]
-    assert file_items == ["&Open database…", "&Import catalog…", "&Export catalog…", "&Quit"]
+    assert file_items == ["&Open database…", "&Import catalog…", "&Export catalog…", "&Backups…",
+                          "&Quit"]
     assert window.save_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Save)
     assert window.redo_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Redo)
     assert window.open_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Open)

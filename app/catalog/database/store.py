@@ -26,6 +26,7 @@ from app.engine.allocation import gc_paused
 from app.engine.problems import Problem
 from app.models import schema as m
 from app.models.database import Database, open_database
+from app.models.sqlite_transactions import writing
 
 Doc = dict[str, Any]
 
@@ -164,7 +165,7 @@ def import_catalog(db: Database, doc: object, *, source: str = "catalog") -> Cha
         )
     assert isinstance(doc, dict)
     try:
-        with db.engine.begin() as conn:
+        with writing(db.engine).begin() as conn:
             _invalidate_cache(conn)
             stale = writer.write_reference(conn, doc)
             writer.write_counting_rules(conn, doc, with_items=False)

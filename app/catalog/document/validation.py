@@ -44,6 +44,7 @@ import fastjsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from app.catalog.document.trust import trust_findings
 from app.engine.problems import BRACKET_NEEDS_COUNTING_RULE, Problem, join_path
 
 __all__ = ["validate_catalog", "validate_catalog_file", "MAX_DEPTH"]
@@ -112,6 +113,7 @@ def validate_catalog(doc: object) -> list[Problem]:
         found, structural = _schema_problems(doc)
         if not structural and isinstance(doc, dict):
             found += _RuleChecker(doc).run()
+        found += trust_findings(doc)
         return order_problems(doc, found)
     except (RecursionError, MemoryError):
         return [Problem("", "the document is too large or too deeply nested to check")]

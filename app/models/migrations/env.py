@@ -38,6 +38,10 @@ def _run(connection: object) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        # each migration and its revision stamp in one transaction, DDL included (SQLite too,
+        # with app.models.sqlite_transactions): a crash leaves the old revision or the new one
+        transaction_per_migration=True,
+        transactional_ddl=True,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from shiboken6 import isValid
+from sqlalchemy.exc import DBAPIError
 
 from app.catalog.database import editing, store
 from app.catalog.errors import ImportFailure, InUseError
@@ -350,6 +351,11 @@ class CatalogEditor(QSplitter):
             return False
         except InUseError as exc:
             QMessageBox.warning(self, "Not saved", exc.message)
+            return False
+        except DBAPIError as exc:
+            from app.views.main_window import database_failure
+
+            QMessageBox.warning(self, "Not saved", database_failure(exc, self.db))
             return False
         draft.mark_saved()
         self.stack.setClean()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 from decimal import Decimal
 from html import escape
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QMarginsF, QSize
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
+from app.catalog.atomic_write import atomic_path, open_atomically
 from app.views.common.money import format_money
 from app.views.simulator.bill_model import kind_label, period_label, quantity_text
 
@@ -25,9 +27,9 @@ CSV_COLUMNS = ("period_start", "period_end", "package", "service", "service_id",
 
 def write_csv(bill: Doc, path: str | Path) -> int:
     """One row per detailed bill line (every period), amounts as exact decimal text.
-    Returns the number of lines written."""
+    Returns the number of lines written. Atomic: a failure leaves an existing file as it was."""
     count = 0
-    with open(path, "w", newline="", encoding="utf-8") as handle:
+    with open_atomically(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(CSV_COLUMNS)
         for period in bill.get("periods", []):
@@ -115,16 +117,24 @@ def invoice_html(bill: Doc, scenario: Doc, minor_units: int = 2,
 
 
 def write_pdf(html: str, path: str | Path) -> None:
-    """Print the invoice HTML to an A4 PDF file."""
-    writer = QPdfWriter(str(path))
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter)
-    writer.setResolution(150)
-    writer.setTitle("Invoice estimate")
-    writer.setCreator("Catalog Editor")
-    document = QTextDocument()
-    document.setHtml(html)
-    document.print_(writer)
+    """Print the invoice HTML to an A4 PDF file (atomically: a failure, such as a full disk,
+    raises :class:`OSError` and leaves an existing file as it was)."""
+    with atomic_path(path) as temporary:
+        writer = QPdfWriter(str(temporary))
+        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter)
+        writer.setResolution(150)
+        writer.setTitle("Invoice estimate")
+        writer.setCreator("Catalog Editor")
+        document = QTextDocument()
+        document.setHtml(html)
+        document.print_(writer)
+        del writer  # closes the file
+        with open(temporary, "rb") as handle:
+            handle.seek(max(0, temporary.stat().st_size - 32))
+            complete = b"%%EOF" in handle.read()
+        if not complete:
+            raise OSError(errno.EIO, "the PDF could not be written completely", str(path))
 
 
 def render_pdf_page(path: str | Path, width: int = 1240) -> QImage:

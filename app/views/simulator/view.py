@@ -28,10 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.catalog.atomic_write import write_text_atomically
 from app.catalog.database import accounts, store
 from app.catalog.errors import ImportFailure
 from app.engine.problems import Problem
 from app.models.database import Database
+from app.models.failures import file_failure_message
 from app.views.simulator.bill_export import invoice_html, write_csv, write_pdf
 from app.views.simulator.bill_panel import BillPanel
 from app.views.simulator.compute import Outcome, Simulation, default_start
@@ -421,8 +423,11 @@ class SimulatorView(QWidget):
                 "Account JSON (*.json)")
             if not path:
                 return False
-        Path(path).write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n",
-                              encoding="utf-8")
+        try:
+            write_text_atomically(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        except OSError as exc:
+            self._say(file_failure_message(exc, path), error=True)
+            return False
         self._say(f"Exported '{doc['account']['name']}' to {path}.")
         return True
 
@@ -491,7 +496,11 @@ class SimulatorView(QWidget):
             return False
         bill, path = target
         minor = self.simulation.lookup.minor_units(bill.get("currency"))
-        write_pdf(invoice_html(bill, self.scenario.doc, minor), path)
+        try:
+            write_pdf(invoice_html(bill, self.scenario.doc, minor), path)
+        except OSError as exc:
+            self._say(file_failure_message(exc, path), True)
+            return False
         self._say(f"Wrote the bill to {path}.")
         return True
 
@@ -500,6 +509,10 @@ class SimulatorView(QWidget):
         if target is None:
             return False
         bill, path = target
-        count = write_csv(bill, path)
+        try:
+            count = write_csv(bill, path)
+        except OSError as exc:
+            self._say(file_failure_message(exc, path), True)
+            return False
         self._say(f"Wrote {count} bill lines to {path}.")
         return True
