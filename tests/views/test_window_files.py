@@ -266,3 +266,54 @@ def test_backups_of_the_current_revision_are_checked_before_restoring(
     window.open_database(str(path))
     assert store.export_catalog(window.db) == spec_catalog
     window.db.close()
+
+
+def test_saving_into_a_read_only_database_says_so_and_keeps_the_edit(
+        qtbot: Any, tmp_path: Path, demo_catalog: dict[str, Any], tmpfs: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "cat.sqlite"
+    db = open_database(path)
+    store.import_catalog(db, demo_catalog)
+    db.close()
+    disk = tmpfs("ro", 4096)
+    (disk.folder / "cat.sqlite").write_bytes(path.read_bytes())
+    disk.read_only()
+    ro = open_database(disk.folder / "cat.sqlite")
+    window = make_window(qtbot, ro)
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        lambda _parent, _title, text, *a, **k: warnings.append(text))
+    editor = window.editor
+    editor.panel.select(editor.panel.model.row_of_name("Mobile"), 0, quiet=False)
+    edit = editor.frequency_panel.sku_edit
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "MOB-RO")
+    editor.frequency_panel.commit()
+    assert not editor.save()
+    assert warnings and "read-only" in warnings[0]
+    assert editor.is_dirty() and edit.text() == "MOB-RO"
+    editor._drop_draft()
+    ro.close()
+
+
+def test_an_unexpected_database_failure_in_a_slot_becomes_a_message_box(qtbot: Any) -> None:
+    import sys
+
+    from PySide6.QtWidgets import QApplication
+    from sqlalchemy.exc import OperationalError
+
+    from app.views import failure_hook
+
+    previous = sys.excepthook
+    try:
+        failure_hook.install(lambda: "/data/cat.sqlite")
+        error = OperationalError("INSERT", {}, sqlite3.OperationalError("database is locked"))
+        sys.excepthook(OperationalError, error, None)
+        boxes = [w for w in QApplication.topLevelWidgets()
+                 if isinstance(w, QMessageBox) and w.isVisible()]
+        assert boxes and "/data/cat.sqlite: the database is busy" in boxes[-1].text()
+        for box in boxes:
+            box.close()
+    finally:
+        sys.excepthook = previous
