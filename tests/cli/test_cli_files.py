@@ -197,7 +197,10 @@ def test_overlapping_imports_of_a_large_catalog_wait_or_are_told(tmp_path: Path)
     command = [sys.executable, "-m", "app", "import", "--db", str(db), str(big)]
     runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True, cwd=ROOT) for _ in range(2)]
-    outcomes = [(p.wait(timeout=300), p.stderr.read() if p.stderr else "") for p in runs]
+    outcomes = []
+    for p in runs:
+        _out, err = p.communicate(timeout=300)
+        outcomes.append((p.returncode, err))
     for code, stderr in outcomes:
         assert "Traceback" not in stderr
         assert code == 0 or (code == 2 and "busy" in stderr), (code, stderr)
