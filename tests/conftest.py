@@ -126,3 +126,35 @@ def tmpfs(tmp_path: Path) -> Iterator[Any]:
     yield mount
     for fs in mounted:
         fs.unmount()
+
+
+@pytest.fixture
+def write_lock() -> Iterator[Any]:
+    """``write_lock(db_path, seconds)``: another connection holds the database's write lock
+    (``BEGIN IMMEDIATE``) for that long, in a thread; returns the thread to join."""
+    import sqlite3
+    import threading
+    import time
+
+    threads: list[threading.Thread] = []
+
+    def hold(db: Path, seconds: float) -> threading.Thread:
+        ready = threading.Event()
+
+        def run() -> None:
+            conn = sqlite3.connect(db, isolation_level=None)
+            conn.execute("BEGIN IMMEDIATE")
+            ready.set()
+            time.sleep(seconds)
+            conn.execute("ROLLBACK")
+            conn.close()
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        threads.append(thread)
+        ready.wait()
+        return thread
+
+    yield hold
+    for thread in threads:
+        thread.join()

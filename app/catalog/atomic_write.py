@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["atomic_path", "open_atomically", "write_bytes_atomically", "write_text_atomically"]
+__all__ = ["atomic_path", "fsync_file", "fsync_folder", "open_atomically", "write_bytes_atomically",
+           "write_text_atomically"]
 
 
 def _real_target(target: str | os.PathLike[str]) -> Path:
@@ -34,7 +35,8 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~umask
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
+    """Make a rename or a new file in ``folder`` durable (POSIX; a no-op elsewhere)."""
     if os.name != "posix":  # pragma: no cover - Windows cannot open a folder
         return
     with contextlib.suppress(OSError):
@@ -45,7 +47,8 @@ def _fsync_folder(folder: Path) -> None:
             os.close(fd)
 
 
-def _fsync_file(path: Path) -> None:
+def fsync_file(path: Path) -> None:
+    """Flush a written file's content to the disk."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -66,14 +69,14 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     temporary = Path(name)
     try:
         yield temporary
-        _fsync_file(temporary)
+        fsync_file(temporary)
         os.chmod(temporary, _mode_for(final))
         os.replace(temporary, final)
     except BaseException:
         with contextlib.suppress(OSError):
             temporary.unlink()
         raise
-    _fsync_folder(folder)
+    fsync_folder(folder)
 
 
 @contextlib.contextmanager

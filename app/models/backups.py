@@ -19,6 +19,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.catalog.atomic_write import fsync_file, fsync_folder
+
 KEEP_BACKUPS = 5
 """How many backups of one database are kept; older ones are deleted after a new backup."""
 
@@ -69,12 +71,16 @@ def list_backups(db_path: str | Path) -> list[Backup]:
 
 
 def _free_name(db_path: Path, revision: str, when: dt.datetime) -> Path:
+    """A new name, numbered after every backup taken in the same second (so the newest always
+    sorts last, even after older ones were deleted)."""
+    when = when.replace(microsecond=0)
+    taken = [b.sequence for b in list_backups(db_path) if b.created == when]
     base = f"{db_path.stem}.backup-{revision}-{when.strftime(_STAMP)}"
-    target = db_path.with_name(base + db_path.suffix)
-    n = 2
-    while target.exists():
-        target = db_path.with_name(f"{base}-{n}{db_path.suffix}")
+    n = max(taken, default=0) + 1
+    target = db_path.with_name((base if n == 1 else f"{base}-{n}") + db_path.suffix)
+    while target.exists():  # the same second, another revision's name
         n += 1
+        target = db_path.with_name(f"{base}-{n}{db_path.suffix}")
     return target
 
 
@@ -95,18 +101,8 @@ def _read_only_uri(path: Path) -> str:
 
 
 def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    if os.name == "posix":
-        with contextlib.suppress(OSError):
-            fd = os.open(path.parent, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+    fsync_file(path)
+    fsync_folder(path.parent)
 
 
 def _remove_partials(db_path: Path) -> None:

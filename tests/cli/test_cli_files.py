@@ -9,8 +9,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -160,28 +158,11 @@ def test_an_import_into_a_database_on_a_full_disk_changes_nothing(
     assert exported(db) == spec_catalog
 
 
-def _hold_write_lock(db: Path, seconds: float) -> threading.Thread:
-    ready = threading.Event()
-
-    def hold() -> None:
-        conn = sqlite3.connect(db, isolation_level=None)
-        conn.execute("BEGIN IMMEDIATE")
-        ready.set()
-        time.sleep(seconds)
-        conn.execute("ROLLBACK")
-        conn.close()
-
-    thread = threading.Thread(target=hold)
-    thread.start()
-    ready.wait()
-    return thread
-
-
-def test_an_import_waits_for_another_writer_to_finish(tmp_path: Path,
-                                                      spec_catalog: dict[str, Any]) -> None:
+def test_an_import_waits_for_another_writer_to_finish(
+        tmp_path: Path, spec_catalog: dict[str, Any], write_lock: Any) -> None:
     db = tmp_path / "cat.sqlite"
     open_database(db).close()
-    holder = _hold_write_lock(db, 0.5)
+    holder = write_lock(db, 0.5)
     result = run("import", "--db", db, write(tmp_path / "c.json", spec_catalog))
     holder.join()
     assert result.exit_code == 0, result.output
@@ -189,13 +170,14 @@ def test_an_import_waits_for_another_writer_to_finish(tmp_path: Path,
 
 
 def test_an_import_into_a_database_locked_too_long_is_told_so(
-        tmp_path: Path, spec_catalog: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, spec_catalog: dict[str, Any], monkeypatch: pytest.MonkeyPatch,
+        write_lock: Any) -> None:
     import app.models.database as database
 
     db = tmp_path / "cat.sqlite"
     open_database(db).close()
     monkeypatch.setattr(database, "BUSY_TIMEOUT_SECONDS", 0.3)
-    holder = _hold_write_lock(db, 1.5)
+    holder = write_lock(db, 1.5)
     try:
         line = one_line_error(run("import", "--db", db, write(tmp_path / "c.json",
                                                                spec_catalog)))

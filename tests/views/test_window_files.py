@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +29,18 @@ HOSTILE = {
                         '[{"code": "\\ud800", "minor_units": 2}]}',
     "a duplicated key": None,  # built from the spec catalog below
 }
+
+
+def type_mobile_sku(qtbot: Any, window: MainWindow, text: str) -> Any:
+    """Select the package Mobile and type a new SKU in its frequency's field."""
+    editor = window.editor
+    editor.panel.select(editor.panel.model.row_of_name("Mobile"), 0, quiet=False)
+    edit = editor.frequency_panel.sku_edit
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, text)
+    editor.frequency_panel.commit()
+    return edit
 
 
 def make_window(qtbot: Any, db: Any) -> MainWindow:
@@ -105,26 +115,9 @@ def test_simulator_csv_and_pdf_exports_keep_the_old_file_on_a_full_disk(
         disk.free()
 
 
-def _hold_write_lock(db: Path, seconds: float) -> threading.Thread:
-    ready = threading.Event()
-
-    def hold() -> None:
-        conn = sqlite3.connect(db, isolation_level=None)
-        conn.execute("BEGIN IMMEDIATE")
-        ready.set()
-        time.sleep(seconds)
-        conn.execute("ROLLBACK")
-        conn.close()
-
-    thread = threading.Thread(target=hold)
-    thread.start()
-    ready.wait()
-    return thread
-
-
 def test_import_and_save_on_a_locked_database_show_a_message(
         qtbot: Any, tmp_path: Path, demo_catalog: dict[str, Any],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, write_lock: Any) -> None:
     import app.models.database as database
 
     monkeypatch.setattr(database, "BUSY_TIMEOUT_SECONDS", 0.2)
@@ -137,7 +130,7 @@ def test_import_and_save_on_a_locked_database_show_a_message(
     warnings: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning",
                         lambda _parent, _title, text, *a, **k: warnings.append(text))
-    holder = _hold_write_lock(path, 1.0)
+    holder = write_lock(path, 1.0)
     try:
         assert not window.import_catalog(str(source), preview=False)
     finally:
@@ -145,13 +138,8 @@ def test_import_and_save_on_a_locked_database_show_a_message(
     assert window.last_report.windowTitle() == "Nothing imported"
     assert "busy" in window.last_report.text()
     editor = window.editor
-    editor.panel.select(editor.panel.model.row_of_name("Mobile"), 0, quiet=False)
-    edit = editor.frequency_panel.sku_edit
-    edit.setFocus()
-    edit.selectAll()
-    qtbot.keyClicks(edit, "MOB-BUSY")
-    editor.frequency_panel.commit()
-    holder = _hold_write_lock(path, 1.0)
+    edit = type_mobile_sku(qtbot, window, "MOB-BUSY")
+    holder = write_lock(path, 1.0)
     try:
         assert not editor.save()
     finally:
@@ -266,3 +254,50 @@ def test_backups_of_the_current_revision_are_checked_before_restoring(
     window.open_database(str(path))
     assert store.export_catalog(window.db) == spec_catalog
     window.db.close()
+
+
+def test_saving_into_a_read_only_database_says_so_and_keeps_the_edit(
+        qtbot: Any, tmp_path: Path, demo_catalog: dict[str, Any], tmpfs: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "cat.sqlite"
+    db = open_database(path)
+    store.import_catalog(db, demo_catalog)
+    db.close()
+    disk = tmpfs("ro", 4096)
+    (disk.folder / "cat.sqlite").write_bytes(path.read_bytes())
+    disk.read_only()
+    ro = open_database(disk.folder / "cat.sqlite")
+    window = make_window(qtbot, ro)
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        lambda _parent, _title, text, *a, **k: warnings.append(text))
+    editor = window.editor
+    edit = type_mobile_sku(qtbot, window, "MOB-RO")
+    assert not editor.save()
+    assert warnings and "read-only" in warnings[0]
+    assert editor.is_dirty() and edit.text() == "MOB-RO"
+    editor._drop_draft()
+    ro.close()
+
+
+def test_an_unexpected_database_failure_in_a_slot_becomes_a_message_box(qtbot: Any) -> None:
+    import sys
+
+    from PySide6.QtWidgets import QApplication
+    from sqlalchemy.exc import OperationalError
+
+    from app.views.common import failure_hook
+
+    previous = sys.excepthook
+    try:
+        failure_hook.install(lambda: "/data/cat.sqlite")
+        error = OperationalError("INSERT", {}, sqlite3.OperationalError("database is locked"))
+        sys.excepthook(OperationalError, error, None)
+        boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)
+                 and w.isVisible() and w.text().startswith("/data/cat.sqlite: the database "
+                                                           "is busy")]
+        assert boxes
+        for box in boxes:
+            box.close()
+    finally:
+        sys.excepthook = previous

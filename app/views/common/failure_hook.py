@@ -15,6 +15,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.models.failures import database_failure_message
 
+_shown: list[QMessageBox] = []
+
 
 def install(location: Any) -> None:
     """Show expected database failures of the database at ``location()`` in a message box."""
@@ -27,6 +29,8 @@ def install(location: Any) -> None:
             return
         box = QMessageBox(QMessageBox.Icon.Warning, "Catalog Editor", message,
                           QMessageBox.StandardButton.Ok, QApplication.activeWindow())
+        _shown.append(box)  # kept alive until closed (it may have no parent)
+        box.finished.connect(lambda _result: _shown.remove(box))
         box.open()
 
     sys.excepthook = hook
