@@ -3,7 +3,6 @@ option, opening the database, reading JSON input safely."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, NoReturn
 
 import click
@@ -40,15 +39,11 @@ def open_db(db_path: str | None, *, create: bool = True) -> Any:
 
 
 def read_json(path: str) -> Any:
-    """Read a JSON document, refusing hostile input; exits 2 naming the file on failure."""
-    from app.catalog.document.safe_json import load_json_document
+    """Read a JSON document with the application's reader; exits 2 naming the file on failure."""
     from app.catalog.errors import ImportFailure
+    from app.catalog.jobs import read_document
 
     try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        fail(f"{path}: cannot read the file ({exc.strerror})")
-    try:
-        return load_json_document(data, source=path)
+        return read_document(path)
     except ImportFailure as exc:
         fail(exc.message)

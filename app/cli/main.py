@@ -7,7 +7,6 @@ line per problem, naming the file and the JSON path), 1 internal error.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -41,19 +40,12 @@ def cli(ctx: click.Context, db_path: str | None, demo: bool) -> None:
 @click.option("--warnings/--no-warnings", default=True, help="Also list catalog smells (lint).")
 def validate_cmd(catalog: str, warnings: bool) -> None:
     """Check CATALOG.json: schema, references and business rules."""
-    from app.catalog.database.store import validate_document
+    from app.catalog.jobs import check_catalog, errors_of
 
     doc = read_json(catalog)
-    problems = validate_document(doc)
-    errors = [p for p in problems if p.severity == "error"]
+    problems = check_catalog(doc, lint=warnings)
+    errors = errors_of(problems)
     lint = [p for p in problems if p.severity != "error"]
-    if not errors and warnings and isinstance(doc, dict):
-        try:
-            from app.catalog.document.lint import lint_catalog
-        except ImportError:  # pragma: no cover
-            pass
-        else:
-            lint += [p for p in lint_catalog(doc) if p not in lint]
     for p in lint:
         click.echo(f"{catalog}: warning: {p}", err=True)
     if errors:
@@ -105,25 +97,20 @@ def import_cmd(db_path: str | None, catalog: str, fmt: str) -> None:
               show_default=True)
 def export_cmd(db_path: str | None, out: str, fmt: str) -> None:
     """Write the database's catalog as JSON (or Kill Bill catalog XML)."""
-    from app.catalog.database.store import export_catalog, record_export
+    from app.catalog.jobs import export_data, write_export
 
     db = open_db(db_path, create=False)
     try:
-        doc = export_catalog(db)
-        if fmt == "killbill-xml":
-            from app.catalog.killbill import catalog_to_killbill
-
-            data, report = catalog_to_killbill(doc)
-            for note in report:
-                click.echo(f"not mapped: {note.path}: {note.message}", err=True)
-        else:
-            data = (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        export = export_data(db, fmt)
+        for note in export.notes:
+            click.echo(f"not mapped: {note.path}: {note.message}", err=True)
         if out == "-":
-            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.write(export.data)
             sys.stdout.flush()
-        else:
-            Path(out).write_bytes(data)
-        record_export(db, out, fmt, doc)
+        try:
+            write_export(db, out, fmt, export=export)
+        except OSError as exc:
+            fail(f"{out}: cannot write the file ({exc.strerror or exc})")
     finally:
         db.close()
 

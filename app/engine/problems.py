@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -37,3 +38,15 @@ def join_path(base: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{base}[{key}]"
     return f"{base}.{key}" if base else key
+
+
+def format_path(parts: Iterable[str | int]) -> str:
+    """The one JSON-path formatter: ``["packages", 0, "name"]`` -> ``"packages[0].name"``.
+
+    Validation, the account checks, the command line and the window all name paths with it
+    (the exchange format's style); an empty sequence gives ``""`` (the whole document).
+    """
+    path = ""
+    for part in parts:
+        path = join_path(path, part)
+    return path

@@ -8,7 +8,6 @@ from it.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
+from app.catalog import jobs
 from app.catalog.database import store
 from app.catalog.document.diff import diff_catalogs
 from app.catalog.errors import ImportFailure
@@ -34,10 +34,6 @@ from app.views.common import settings
 
 TITLE = "Catalog Editor"
 CHANGES_TAB, CHECKS_TAB = 3, 4
-
-
-def _read_json(path: str) -> Any:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 class MainWindow(QMainWindow):
@@ -142,6 +138,7 @@ class MainWindow(QMainWindow):
         view = SimulatorView(self.db, self)
         if hasattr(view, "statusMessage"):
             view.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        view.changed.connect(lambda changes: self._broadcast(changes, view))
         self.simulator_view = view
         self._replace_tab(2, view, "Simulator")
 
@@ -292,13 +289,10 @@ class MainWindow(QMainWindow):
             return False
         settings.put(settings.LAST_FOLDER, str(Path(path).parent))
         try:
-            doc = _read_json(path)
+            doc = jobs.read_document(path, source=Path(path).name)
             if preview and not self._preview_import(Path(path).name, doc):
                 return False
             changes = store.import_catalog(self.db, doc, source=Path(path).name)
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            self._report("Nothing imported", f"{Path(path).name} cannot be read: {exc}")
-            return False
         except ImportFailure as exc:
             details = "\n".join(str(p) for p in exc.problems) or exc.message
             self._report("Nothing imported", exc.message, details)
@@ -313,7 +307,7 @@ class MainWindow(QMainWindow):
         current = store.export_catalog(self.db)
         if not current.get("packages") or not isinstance(doc, dict):
             return True
-        if any(p.severity == "error" for p in store.validate_document(doc)):
+        if jobs.errors_of(jobs.check_catalog(doc, lint=False)):
             return True
         return ImportPreviewDialog.ask(self, source=source,
                                        changes=diff_catalogs(current, doc))
@@ -330,17 +324,12 @@ class MainWindow(QMainWindow):
         """Write the saved catalog as JSON (after offering to save pending changes)."""
         if not self.editor.confirm_leave():
             return False
-        doc = store.export_catalog(self.db)
         try:
-            Path(path).write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n",
-                                  encoding="utf-8")
+            changes, _export = jobs.write_export(self.db, path, "json")
         except OSError as exc:
-            self._report("Not exported", f"{path}: {exc}")
+            self._report("Not exported", f"{path}: {exc.strerror or exc}")
             return False
-        store.record_export(self.db, path, "json", doc)
-        refresh = getattr(self.changes_view, "refresh", None)
-        if refresh is not None:
-            refresh()
+        self._broadcast(changes)
         settings.put(settings.LAST_FOLDER, str(Path(path).parent))
         self.statusBar().showMessage(f"Exported the catalog to {path}", 8000)
         return True

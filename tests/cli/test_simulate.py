@@ -105,7 +105,7 @@ def test_dangling_reference_in_the_catalog(files: dict[str, Path],
 def test_unreadable_and_malformed_files(files: dict[str, Path], tmp_path: Path) -> None:
     files["catalog"].write_text("{not json", encoding="utf-8")
     assert one_line_error(base(files)).startswith(
-        f"{files['catalog']}: not valid JSON: line 1 column 2")
+        f"{files['catalog']}: line 1 column 2: not valid JSON")
     files["catalog"] = tmp_path / "missing.json"
     assert one_line_error(base(files)).startswith(f"{files['catalog']}: cannot read the file")
 

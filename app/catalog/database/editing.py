@@ -86,6 +86,14 @@ def package_tree(db: Database) -> list[tuple[str, bool, list[tuple[Any, ...]]]]:
                                      "ORDER BY position, id").fetchall()]
 
 
+def frequencies_in_use(db: Database) -> set[str]:
+    """Names of the package frequencies some saved account scenario uses (the tree's marker)."""
+    with db.engine.connect() as conn:
+        return {r[0] for r in conn.exec_driver_sql(
+            "SELECT DISTINCT f.name FROM package_frequency f "
+            "JOIN account_package a ON a.frequency_id = f.id").fetchall()}
+
+
 def package_summary(db: Database, name: str) -> PackageSummary | None:
     """The Packages panel's summary of one package, or None when it does not exist."""
     pkg = _t(m.Package)

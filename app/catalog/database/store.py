@@ -19,6 +19,7 @@ import orjson
 from sqlalchemy import Connection, Table, delete, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from app.catalog.changes import Changes
 from app.catalog.database import export as exporter
 from app.catalog.database import writer
 from app.catalog.errors import ImportFailure, InUseError
@@ -29,16 +30,9 @@ from app.models.database import Database, open_database
 
 Doc = dict[str, Any]
 
+__all__ = ["Changes"]  # with every public function below; Changes lives in app.catalog.changes
+
 REFERENCE_KINDS = tuple(k for k in exporter.TOP_LEVEL_KEYS if k != "packages")
-
-
-@dataclass(frozen=True)
-class Changes:
-    """What an edit changed: the kinds of object (``"packages"``, ``"services"``...) and the
-    names of packages touched. Views refresh from this value."""
-
-    kinds: frozenset[str] = frozenset()
-    packages: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -37,16 +37,15 @@ from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import fastjsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from app.engine.problems import Problem, join_path
+from app.engine.problems import Problem, format_path
 
-__all__ = ["validate_catalog", "validate_catalog_file", "MAX_DEPTH"]
+__all__ = ["validate_catalog", "validate_catalog_structure", "MAX_DEPTH"]
 
 Elems = tuple[str | int, ...]
 Found = tuple[Elems, str, str]  # (path elements, message, severity)
@@ -55,7 +54,7 @@ Found = tuple[Elems, str, str]  # (path elements, message, severity)
 #: up front so that no recursive code (ours or the schema library's) can overflow the stack.
 MAX_DEPTH = 64
 
-#: Also a lint warning; the same text lets a caller that shows both drop the repeat.
+#: Warnings of the rule pass (lint leaves them to it).
 TIERS_IGNORED = "tiers are set but the frequency's tiering is none: they would be ignored"
 TIERS_FIRST_ONLY = ("tiers are set but the frequency's tiering is none: only the first tier's "
                     "amount would be charged")
@@ -68,70 +67,38 @@ _DECIMALISH_RE = re.compile(r"^[0-9]*\.?[0-9]+$|^[0-9]+\.$")
 # entry points
 
 
-def validate_catalog_file(path: str) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """Read and validate a catalog file.
-
-    An unreadable file, text that is not JSON (reported with its line and column) and a
-    document that is not a JSON object all become problems. Returns the parsed document when
-    the text parsed as a JSON object (even when it has problems), else ``None``.
-    """
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        return None, [Problem("", f"cannot read the file {path}: {reason}")]
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return None, [Problem("", f"the file is not UTF-8 text (byte {exc.start + 1})")]
-    try:
-        doc = json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        return None, [
-            Problem("", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")
-        ]
-    except RecursionError:
-        return None, [Problem("", "not readable: the JSON is nested too deeply")]
-    except ValueError as exc:  # NaN/Infinity, numbers too long to convert
-        return None, [Problem("", f"not valid JSON: {exc}")]
-    problems = validate_catalog(doc)
-    return (doc if isinstance(doc, dict) else None), problems
-
-
 def validate_catalog(doc: object) -> list[Problem]:
     """Every problem of a catalog document: schema first, then references and business rules.
 
     The document is not modified. Never raises for any JSON-like input (dicts, lists,
     strings, numbers, booleans, ``None``): pathological input becomes a problem.
     """
+    return validate_catalog_structure(doc)[0]
+
+
+def validate_catalog_structure(doc: object) -> tuple[list[Problem], bool]:
+    """:func:`validate_catalog`'s problems, and whether the document's structure held (the
+    schema problems, if any, are about values only, so the rule pass ran): a caller that
+    goes on to lint knows from it, without another pass, that lint can walk the document."""
     try:
         deep = _too_deep(doc)
         if deep is not None:
-            return [Problem(join_path_elems(deep), f"nested too deeply (more than {MAX_DEPTH} "
-                            "levels); a catalog is never this deep")]
+            return [Problem(format_path(deep), f"nested too deeply (more than {MAX_DEPTH} "
+                            "levels); a catalog is never this deep")], False
         found, structural = _schema_problems(doc)
-        if not structural and isinstance(doc, dict):
+        rules_ran = not structural and isinstance(doc, dict)
+        if rules_ran:
+            assert isinstance(doc, dict)
             found += _RuleChecker(doc).run()
-        return order_problems(doc, found)
+        return order_problems(doc, found), rules_ran
     except (RecursionError, MemoryError):
-        return [Problem("", "the document is too large or too deeply nested to check")]
+        return [Problem("", "the document is too large or too deeply nested to check")], False
     except ValueError as exc:  # e.g. integers too long to print
-        return [Problem("", f"the document cannot be checked: {exc}")]
+        return [Problem("", f"the document cannot be checked: {exc}")], False
 
 
 # ---------------------------------------------------------------------------------------------
 # helpers shared by both passes
-
-
-def join_path_elems(elems: Iterable[str | int]) -> str:
-    path = ""
-    for e in elems:
-        path = join_path(path, e)
-    return path
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
 
 
 def _too_deep(doc: object) -> Elems | None:
@@ -174,7 +141,7 @@ def order_problems(doc: object, found: list[Found]) -> list[Problem]:
             seen.add((f[0], f[1]))
             unique.append(f)
     unique.sort(key=lambda f: _order_key(doc, f[0]))
-    return [Problem(join_path_elems(e), msg, sev) for e, msg, sev in unique]
+    return [Problem(format_path(e), msg, sev) for e, msg, sev in unique]
 
 
 def _show(value: object) -> str:
@@ -716,7 +683,7 @@ class _RuleChecker:
                 if name in freq_names:
                     self.error((*fat, "name"),
                                f"duplicate package frequency name {name!r} (also "
-                               f"{join_path_elems(freq_names[name])}); accounts refer to "
+                               f"{format_path(freq_names[name])}); accounts refer to "
                                "frequencies by name, so names are unique across all packages")
                 else:
                     freq_names[name] = fat
@@ -724,7 +691,7 @@ class _RuleChecker:
                 if sku:
                     if sku in skus:
                         self.warning((*fat, "sku"), f"SKU {sku!r} is also used by "
-                                                    f"{join_path_elems(skus[sku])}")
+                                                    f"{format_path(skus[sku])}")
                     else:
                         skus[sku] = fat
                 any_prices |= self.check_frequency(fat, package, members, freq)

@@ -113,7 +113,14 @@ class CatalogEditor(QSplitter):
         self.reload()
 
     def on_catalog_changed(self, changes: store.Changes) -> None:
-        """Another view (Setup, an import) changed the catalog: show the new state."""
+        """Another view (Setup, an import, the Simulator) changed the database: show the new
+        state. Scenarios saved or deleted change only the tree's "in use" markers."""
+        if not changes.catalog:
+            if changes.accounts:
+                self.panel.model.set_in_use(editing.frequencies_in_use(self.db))
+                if self.draft is not None and self.stack.isClean() and not self.draft.is_new:
+                    self._open_package(self.draft.saved_name or "", self.frequency_row)
+            return
         reference_kinds = set(changes.kinds) - {"packages"}
         if reference_kinds:
             self.reference = store.reference_document(self.db)

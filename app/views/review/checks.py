@@ -1,13 +1,11 @@
 """The Checks tab: the saved catalog's problems (validation errors) and smells (lint warnings).
 
-Runs :func:`app.catalog.document.validation.validate_catalog` and
-:func:`app.catalog.document.lint.lint_catalog` on ``store.export_catalog``; one row per problem:
-severity, JSON path, message.
+Runs :func:`app.catalog.jobs.check_catalog` (the checks of ``catalog-editor validate``) on
+``store.export_catalog``; one row per problem: severity, JSON path, message.
 """
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
@@ -15,8 +13,7 @@ from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.catalog.database import store
-from app.catalog.document.lint import lint_catalog
-from app.catalog.document.validation import validate_catalog
+from app.catalog.jobs import check_catalog
 from app.engine.problems import Problem
 from app.models.database import Database
 from app.views.common.list_table_model import ListTableModel
@@ -26,15 +23,6 @@ _Index = QModelIndex | QPersistentModelIndex
 
 COLUMNS = ("Severity", "Path", "Message")
 SEVERITY_COLOURS = {"error": QColor("#b3261e"), "warning": QColor("#8a5a00")}
-
-
-def check_catalog(doc: dict[str, Any]) -> list[Problem]:
-    """Validation problems first, then the lint warnings. Lint expects a schema-valid
-    document; the saved catalog always is, and should it not be validation says why."""
-    problems = validate_catalog(doc)
-    with contextlib.suppress(KeyError, TypeError, AttributeError):
-        problems = problems + lint_catalog(doc)
-    return problems
 
 
 class ProblemsModel(ListTableModel):
@@ -114,6 +102,8 @@ class LintView(QWidget):
 
     def on_catalog_changed(self, changes: store.Changes) -> None:
         """Refresh now when shown, else when next shown."""
+        if not changes.catalog:
+            return
         if self.isVisible():
             self.refresh()
         else:

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import insert
@@ -19,6 +19,7 @@ from app.models import schema as m
 from app.views.catalog.packages_model import NAME_ROLE, PackagesFilterModel, PackagesModel
 from app.views.catalog.packages_panel import PackagesPanel
 from app.views.main_window import MainWindow
+from app.views.simulator.question_dialog import QuestionDialog
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints", "does not support raise",
                                        "does not support grabbing")
@@ -218,3 +219,41 @@ def test_context_menu_has_the_actions_and_simulate(window: MainWindow) -> None:
     assert texts[-1] == "Simulate an account with this package"
     assert all(a.isEnabled() for a in (panel.clone_action, panel.delete_action))
     assert not panel.add_package_action.icon().isNull()
+
+
+def _tooltip(window: MainWindow, package: str, frequency: str) -> str:
+    proxy = window.editor.panel.proxy
+    for r in range(proxy.rowCount()):
+        parent = proxy.index(r, 0)
+        if parent.data(NAME_ROLE) != package:
+            continue
+        if proxy.canFetchMore(parent):
+            proxy.fetchMore(parent)
+        for k in range(proxy.rowCount(parent)):
+            index = proxy.index(k, 0, parent)
+            if index.data(NAME_ROLE) == frequency:
+                return str(index.data(Qt.ItemDataRole.ToolTipRole))
+    raise AssertionError(f"{frequency} not in the tree")
+
+
+def test_in_use_marker_follows_a_scenario_the_simulator_saves(
+        window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Saving a scenario in the Simulator marks its frequency "used by accounts" in the tree
+    and in the open package's form at once; deleting the scenario clears both."""
+    select(window, "Home Phone", None)
+    assert "used by accounts" not in _tooltip(window, "Home Phone", "Home Phone Monthly")
+    assert not window.editor.form.in_use_frame.isVisible()
+    window.tabs.setCurrentIndex(2)
+    simulator = window.simulator_view
+    assert simulator is not None
+    simulator.simulate_frequency("Home Phone Monthly")
+    assert simulator.save()
+    window.tabs.setCurrentIndex(0)
+    assert "used by accounts" in _tooltip(window, "Home Phone", "Home Phone Monthly")
+    assert window.editor.form.in_use_frame.isVisible()
+    window.tabs.setCurrentIndex(2)
+    monkeypatch.setattr(QuestionDialog, "ask", staticmethod(lambda *_a, **_k: "yes"))
+    simulator.delete_scenario()
+    window.tabs.setCurrentIndex(0)
+    assert "used by accounts" not in _tooltip(window, "Home Phone", "Home Phone Monthly")
+    assert not window.editor.form.in_use_frame.isVisible()

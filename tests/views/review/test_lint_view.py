@@ -60,3 +60,26 @@ def test_refreshes_when_shown_after_a_change_and_on_the_button(
     deactivate_all_frequencies(demo_db, "Home Phone")
     qtbot.mouseClick(view.refresh_button, Qt.MouseButton.LeftButton)
     assert view.model.rowCount() == 2
+
+
+def test_lists_each_problem_once_as_validate_does(qtbot: Any, db: Any, spec_catalog: Any,
+                                                  tmp_path: Any) -> None:
+    """The spec's catalog has tiers under tiering none: one warning from ``validate``, and one
+    row here (the rule used to be written in validation and in lint, and the tab showed both)."""
+    import json
+
+    from click.testing import CliRunner
+
+    from app.cli import cli
+
+    store.import_catalog(db, spec_catalog)
+    path = tmp_path / "saved.json"
+    path.write_text(json.dumps(store.export_catalog(db)), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    prefix = f"{path}: warning: "
+    from_cli = sorted(line.removeprefix(prefix) for line in result.stderr.splitlines())
+    view = make_view(qtbot, db)
+    shown = sorted(f"{p}: {m}" for _s, p, m in view.model.rows())
+    assert shown == from_cli
+    assert len(shown) == len(set(shown)) == 2  # the ignored tiers, the unused promo code
