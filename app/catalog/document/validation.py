@@ -44,6 +44,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from app.engine.problems import Problem, format_path
+from app.engine.rules import bucket_threshold_problem, percent_problem, tier_end_problem
 
 __all__ = ["validate_catalog", "validate_catalog_structure", "MAX_DEPTH"]
 
@@ -584,12 +585,10 @@ class _RuleChecker:
 
     def check_bucket_tiers(self, at: Elems, tiers: list[dict[str, Any]]) -> None:
         for k in range(1, len(tiers)):
-            prev, cur = _dec(tiers[k - 1]["threshold"]), _dec(tiers[k]["threshold"])
-            if cur <= prev:
-                self.error((*at, k, "threshold"),
-                           f"bucket thresholds must increase: tier {k + 1} threshold "
-                           f"{tiers[k]['threshold']} is not above tier {k}'s threshold "
-                           f"{tiers[k - 1]['threshold']}")
+            problem = bucket_threshold_problem(k, _dec(tiers[k]["threshold"]),
+                                               _dec(tiers[k - 1]["threshold"]))
+            if problem:
+                self.error((*at, k, "threshold"), problem)
 
     def check_usage_buckets(self) -> None:
         for i, bucket in self.items("usage_buckets"):
@@ -623,9 +622,9 @@ class _RuleChecker:
     def check_discount_config(self, at: Elems, d: Mapping[str, Any]) -> None:
         """Rules shared by promo code discounts and package frequency discounts."""
         self.ref((*at, "status"), d.get("status"), self.statuses, "status")
-        if d["type"] == "percent" and _dec(d["amount"]) > 100:
-            self.error((*at, "amount"),
-                       f"a percent discount cannot exceed 100 (got {d['amount']})")
+        problem = percent_problem(d["type"], _dec(d["amount"]))
+        if problem:
+            self.error((*at, "amount"), problem)
         if d.get("period_months") is not None and d.get("period_days") is not None:
             self.error((*at, "period_days"),
                        "give period_months or period_days, not both")
@@ -886,10 +885,9 @@ class _RuleChecker:
             if k == last:
                 self.error((*at, k, "end"),
                            f"the last tier must be open-ended (end null), not end at {end}")
-            if prev_end is not None and end <= prev_end:
-                self.error((*at, k, "end"),
-                           f"tier ends must increase: tier {k + 1} ends at {end}, not after "
-                           f"tier {k}'s end {prev_end}")
+            problem = tier_end_problem(k, end, prev_end)
+            if problem:
+                self.error((*at, k, "end"), problem)
             prev_end = end
 
 

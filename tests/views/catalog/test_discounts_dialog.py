@@ -125,7 +125,7 @@ def test_missing_name_end_before_start_and_percent_over_100_are_refused(qtbot: A
     assert "before the start" in dialog.end_error.text()
     dialog.type_combo.setCurrentIndex(dialog.type_combo.findData("percent"))
     qtbot.keyClicks(dialog.amount_edit, "150")
-    assert dialog.amount_error.text() == "A percent discount is at most 100."
+    assert dialog.amount_error.text() == "A percent discount cannot exceed 100 (got 150)."
     assert dialog.amount_unit.text() == "%"
     _click(qtbot, dialog.save_button)
     assert dialog.result() != DiscountsDialog.DialogCode.Accepted

@@ -141,7 +141,7 @@ def test_thresholds_must_increase_and_bad_text_cannot_be_typed(qtbot: Any) -> No
     assert dialog.model.tiers[1]["threshold"] == "50"
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.result() != UsageBucketDialog.DialogCode.Accepted
-    assert "more than tier 1" in dialog.error.text()
+    assert dialog.error.text() == "Tier 2: threshold must be more than 100, the threshold of tier 1."
     _edit_cell(qtbot, dialog, 1, 2, "")  # an emptied cell keeps its value
     assert dialog.model.tiers[1]["flat_charge"] == "10.00"
 
