@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 from app import __version__
 from app.catalog import jobs
 from app.catalog.database import store
+from app.catalog.database.store import Database, DatabaseError, open_database
 from app.catalog.document.diff import diff_catalogs
 from app.catalog.errors import ImportFailure
-from app.models.database import Database, DatabaseError, open_database
 from app.package_data import demo_catalog
 from app.views.catalog.dialogs.import_preview import ImportPreviewDialog
 from app.views.catalog.editor import CatalogEditor

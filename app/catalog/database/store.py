@@ -26,11 +26,11 @@ from app.catalog.errors import ImportFailure, InUseError
 from app.engine.allocation import gc_paused
 from app.engine.problems import Problem
 from app.models import schema as m
+
+# The views use the database through this module (``lint-imports`` keeps them off app.models).
 from app.models.database import Database, open_database
 
 Doc = dict[str, Any]
-
-__all__ = ["Changes"]  # with every public function below; Changes lives in app.catalog.changes
 
 REFERENCE_KINDS = tuple(k for k in exporter.TOP_LEVEL_KEYS if k != "packages")
 

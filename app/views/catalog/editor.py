@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from app.catalog.database import editing, store
+from app.catalog.database.store import Database
 from app.catalog.errors import ImportFailure, InUseError
-from app.models.database import Database
 from app.views.catalog.frequency_panel import FrequencyPanel
 from app.views.catalog.package_form import PackageForm
 from app.views.catalog.packages_model import summary_of

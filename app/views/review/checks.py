@@ -13,9 +13,9 @@ from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.catalog.database import store
+from app.catalog.database.store import Database
+from app.catalog.errors import Problem
 from app.catalog.jobs import check_catalog
-from app.engine.problems import Problem
-from app.models.database import Database
 from app.views.common.list_table_model import ListTableModel
 from app.views.review.changes import changes_table, fit_columns
 

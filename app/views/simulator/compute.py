@@ -15,7 +15,7 @@ from typing import Any
 
 from app.catalog import jobs
 from app.catalog.database.accounts import schema_problems
-from app.engine.problems import Problem
+from app.catalog.errors import Problem
 from app.views.simulator.catalog import CatalogLookup
 
 Doc = dict[str, Any]

@@ -28,10 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.catalog.database import accounts, store
-from app.catalog.errors import ImportFailure
+from app.catalog.database.store import Database
+from app.catalog.errors import ImportFailure, Problem
 from app.catalog.jobs import read_document, write_file_atomically
-from app.engine.problems import Problem
-from app.models.database import Database
 from app.views.simulator.bill_export import invoice_html, write_csv, write_pdf
 from app.views.simulator.bill_panel import BillPanel
 from app.views.simulator.compute import Outcome, Simulation, default_start
