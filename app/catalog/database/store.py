@@ -19,7 +19,7 @@ import orjson
 from sqlalchemy import Connection, Table, delete, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from app.catalog.changes import Changes
+from app.catalog.changes import Changes as Changes
 from app.catalog.database import export as exporter
 from app.catalog.database import writer
 from app.catalog.errors import ImportFailure, InUseError
@@ -28,7 +28,9 @@ from app.engine.problems import Problem
 from app.models import schema as m
 
 # The views use the database through this module (``lint-imports`` keeps them off app.models).
-from app.models.database import Database, open_database
+from app.models.database import Database as Database
+from app.models.database import DatabaseError as DatabaseError
+from app.models.database import open_database as open_database
 
 Doc = dict[str, Any]
 
