@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from shared_files import SHARED, needs_shared
 
 from app.catalog.document.validation import MAX_DEPTH, validate_catalog
 from app.catalog.jobs import check_catalog_file as validate_catalog_file
@@ -164,10 +165,9 @@ def test_spec_example_catalog_has_no_errors() -> None:
     assert [p.path for p in problems] == [f"{REC}.tiers"]
 
 
+@needs_shared("spec", "exchange-format.md")
 def test_spec_example_copy_is_the_catalog_printed_in_the_spec() -> None:
-    spec = Path(__file__).resolve().parents[4] / "shared" / "spec" / "exchange-format.md"
-    if not spec.exists():
-        pytest.skip("shared spec not available")
+    spec = SHARED / "spec" / "exchange-format.md"
     text = spec.read_text("utf-8")
     printed = text.split("```json\n", 1)[1].split("```", 1)[0]
     assert (DATA / "spec_example_catalog.json").read_text("utf-8") == printed

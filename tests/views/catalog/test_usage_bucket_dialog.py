@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from model_testers import check_model
 from PySide6.QtCore import Qt
-from PySide6.QtTest import QAbstractItemModelTester
 
 from app.views.catalog.dialogs.usage_bucket import UsageBucketDialog
 from app.views.common.money import MoneyEdit
@@ -43,9 +43,7 @@ def _dialog(
         minor_units=2,
     )
     qtbot.addWidget(dialog)
-    QAbstractItemModelTester(
-        dialog.model, QAbstractItemModelTester.FailureReportingMode.Fatal, dialog
-    )
+    check_model(dialog.model)
     dialog.show()
     return dialog
 

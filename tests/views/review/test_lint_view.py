@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from model_testers import check_model
 from PySide6.QtCore import Qt
-from PySide6.QtTest import QAbstractItemModelTester
 
 from app.catalog.database import store
 from app.views.review.checks import LintView
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 def make_view(qtbot: Any, db: Any) -> LintView:
     view = LintView(db)
     qtbot.addWidget(view)
-    QAbstractItemModelTester(view.model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    check_model(view.model)
     return view
 
 
