@@ -50,6 +50,16 @@ class _RuleChecker:
     def warning(self, elems: Elems, message: str) -> None:
         self.found.append((elems, message, "warning"))
 
+    def unique(self, seen: dict[Any, int], key: Any, k: int, at: Elems, message: str,
+               section: str) -> bool:
+        """Record ``key`` as item ``k`` of ``section``; when an earlier item had it, report
+        ``message`` at ``at`` naming that item. True when ``key`` is new."""
+        if key in seen:
+            self.error(at, f"{message} (also {section}[{seen[key]}])")
+            return False
+        seen[key] = k
+        return True
+
     def items(self, key: str) -> Iterator[tuple[int, dict[str, Any]]]:
         yield from enumerate(self.doc.get(key) or [])
 
@@ -110,12 +120,8 @@ class _RuleChecker:
         seen: dict[tuple[str, str], int] = {}
         for i, rate in self.items("tax_rates"):
             key = (rate["category"], rate["country"])
-            if key in seen:
-                self.error(("tax_rates", i),
-                           f"duplicate tax rate for category {key[0]!r} in {key[1]} "
-                           f"(also tax_rates[{seen[key]}])")
-            else:
-                seen[key] = i
+            self.unique(seen, key, i, ("tax_rates", i),
+                        f"duplicate tax rate for category {key[0]!r} in {key[1]}", "tax_rates")
 
     def check_transitions(self) -> None:
         for i, t in self.items("transitions"):
@@ -134,11 +140,8 @@ class _RuleChecker:
                 self.ref((*at, "service"), rate["service"], self.services, "service")
                 self.ref((*at, "currency"), rate["currency"], self.currencies, "currency")
                 key = (rate["service"], rate["currency"])
-                if key in seen:
-                    self.error(at, f"duplicate rate for {key[0]!r} in {key[1]} "
-                                   f"(also rates[{seen[key]}])")
-                else:
-                    seen[key] = k
+                self.unique(seen, key, k, at, f"duplicate rate for {key[0]!r} in {key[1]}",
+                            "rates")
 
     def check_bucket_tiers(self, at: Elems, tiers: list[dict[str, Any]]) -> None:
         for k in range(1, len(tiers)):
@@ -202,11 +205,8 @@ class _RuleChecker:
                 self.ref((*at, "status"), price.get("status"), self.statuses, "status")
                 self.ref((*at, "currency"), price["currency"], self.currencies, "currency")
                 key = (price["service"], price.get("status"), price["currency"])
-                if key in seen:
-                    self.error(at, f"duplicate price for {key[0]!r} in {key[2]} "
-                                   f"(also prices[{seen[key]}])")
-                else:
-                    seen[key] = k
+                self.unique(seen, key, k, at, f"duplicate price for {key[0]!r} in {key[2]}",
+                            "prices")
 
     # -- packages and their frequencies
 
@@ -348,11 +348,8 @@ class _RuleChecker:
                                f"charge service {charge_service!r} must be a fee service "
                                f"(base type fee), not {base}")
             key = (charge["service"], charge["transition"])
-            if key in seen_transitions:
-                self.error(tat, f"two charges for transition {key[1]!r} of {key[0]!r} "
-                                f"(also transitions[{seen_transitions[key]}])")
-            else:
-                seen_transitions[key] = k
+            self.unique(seen_transitions, key, k, tat,
+                        f"two charges for transition {key[1]!r} of {key[0]!r}", "transitions")
             penalty = charge.get("penalty")
             if penalty is not None:
                 months, days = penalty.get("threshold_months"), penalty.get("threshold_days")
@@ -382,11 +379,8 @@ class _RuleChecker:
         return rows
 
     def once(self, seen: dict[str, int], service: str, at: Elems, k: int, section: str) -> None:
-        if service in seen:
-            self.error(at, f"service {service!r} has two {section} rows in this price book and "
-                           f"currency (also {section}[{seen[service]}])")
-        else:
-            seen[service] = k
+        self.unique(seen, service, k, at, f"service {service!r} has two {section} rows in this "
+                    "price book and currency", section)
 
     def check_recurring(self, at: Elems, row: Mapping[str, Any], tiering: str) -> None:
         for status in row.get("amounts") or {}:
