@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -50,3 +51,19 @@ def format_path(parts: Iterable[str | int]) -> str:
     for part in parts:
         path = join_path(path, part)
     return path
+
+
+_PART = re.compile(r"\[(\d+)\]|\.?([^.\[\]]+)")
+
+
+def parse_path(text: str) -> tuple[str | int, ...]:
+    """The inverse of :func:`format_path`: ``"packages[0].frequencies[1].name"`` ->
+    ``("packages", 0, "frequencies", 1, "name")``. A leading ``$`` (the JSON Path root) is
+    ignored, so ``$.account.currency`` works too."""
+    parts: list[str | int] = []
+    for index, key in _PART.findall(text.strip()):
+        if index:
+            parts.append(int(index))
+        elif key and key != "$":
+            parts.append(key)
+    return tuple(parts)

@@ -26,6 +26,7 @@ from app.catalog import jobs
 from app.catalog.database import store
 from app.catalog.database.store import Database, DatabaseError, open_database
 from app.catalog.document.diff import diff_catalogs
+from app.catalog.document.paths import parse_path
 from app.catalog.errors import ImportFailure
 from app.package_data import demo_catalog
 from app.views.catalog.dialogs.import_preview import ImportPreviewDialog
@@ -152,6 +153,7 @@ class MainWindow(QMainWindow):
         from app.views.review.checks import LintView
 
         self.lint_view = LintView(self.db, self)
+        self.lint_view.openRequested.connect(self.open_problem)
         self._replace_tab(CHECKS_TAB, self.lint_view, "Checks")
 
     def _replace_tab(self, index: int, widget: QWidget, title: str) -> None:
@@ -215,6 +217,24 @@ class MainWindow(QMainWindow):
             slot = getattr(view, "on_catalog_changed", None)
             if slot is not None:
                 slot(changes)
+
+    def open_problem(self, path: str) -> bool:
+        """Show the field a Checks entry names: a package's in the Catalog tab, a reference
+        object's in Setup."""
+        parts = parse_path(path)
+        if parts[:1] == ("packages",):
+            self.tabs.setCurrentIndex(0)
+            return self.editor.open_path(parts)
+        if parts and parts[0] in store.REFERENCE_KINDS:
+            self.tabs.setCurrentIndex(1)
+            view: Any = self.setup_view
+            if view is None:
+                return False
+            view.select_kind(parts[0])
+            if len(parts) > 1 and isinstance(parts[1], int):
+                view.select_row(parts[1])
+            return True
+        return False
 
     def simulate_frequency(self, name: str) -> None:
         """Switch to the Simulator and start a scenario with package frequency ``name``."""

@@ -9,7 +9,6 @@ match what the exporter writes, so a package built here and saved exports exactl
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -278,12 +277,3 @@ def missing_required(package: Doc, reference: Doc) -> list[str]:
     return missing
 
 
-_PART = re.compile(r"\.?([^.\[\]]+)|\[(\d+)\]")
-
-
-def parse_path(path: str) -> Path:
-    """``"packages[0].frequencies[1].name"`` -> ``("packages", 0, "frequencies", 1, "name")``."""
-    parts: list[str | int] = []
-    for name, number in _PART.findall(path):
-        parts.append(int(number) if number else name)
-    return tuple(parts)
