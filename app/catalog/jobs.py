@@ -161,7 +161,7 @@ def bill_account(billing: Billing, account_doc: object, start: dt.date, periods:
     recomputation.
     """
     from app.catalog.database.accounts import schema_problems
-    from app.engine import account_from_document, bill_to_document, simulate
+    from app.engine import CatalogError, account_from_document, bill_to_document, simulate
 
     if not billing.ok:
         return BillOutcome(None, billing.problems, catalog_fault=True)
@@ -176,8 +176,9 @@ def bill_account(billing: Billing, account_doc: object, start: dt.date, periods:
         account = account_from_document(account_doc, billing.catalog)
         built = True
         bill = bill_to_document(simulate(billing.catalog, account, start, periods))
-    except ScenarioError as exc:  # after ``built``: a frequency of a trusted catalog, built now
-        return BillOutcome(None, list(exc.problems), catalog_fault=built)
+    except ScenarioError as exc:  # a CatalogError: a frequency of a trusted catalog, built now
+        return BillOutcome(None, list(exc.problems),
+                           catalog_fault=built or isinstance(exc, CatalogError))
     except Exception as exc:
         if not trusted:
             raise  # the document passed the schema: the engine's fault (the CLI's status 1)

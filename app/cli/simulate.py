@@ -5,7 +5,9 @@
 
 Argument parsing and output formatting only; the bills come from :mod:`app.engine`. Exit
 status: 0 success, 2 bad input (one line on stderr naming the file and the JSON path at fault),
-1 internal error.
+1 internal error. A catalog file goes through the very check of ``catalog-editor validate``
+(schema, references, business rules): it refuses what ``validate`` and ``import`` refuse, in
+the same words, each problem on its own line.
 """
 
 from __future__ import annotations
@@ -69,7 +71,11 @@ def _problems_line(path: str, problems: Sequence[Any]) -> str:
 
 def _load_catalog_document(catalog_path: str | None, db_path: str | None) -> tuple[Any, str]:
     if catalog_path is not None:
-        return _read_json(catalog_path), catalog_path
+        from app.cli.common import read_json, refuse_invalid_catalog
+
+        doc = read_json(catalog_path)
+        refuse_invalid_catalog(catalog_path, doc)  # its warnings are `validate`'s to show
+        return doc, catalog_path
     assert db_path is not None
     from app.catalog.database.store import load_catalog_document
     from app.catalog.errors import ImportFailure
@@ -143,8 +149,9 @@ def _run(catalog_path: str | None, db_path: str | None, account_path: str, start
     from app.catalog.jobs import bill_account, prepare_billing
 
     catalog_doc, source = _load_catalog_document(catalog_path, db_path)
-    # The checks of validate and import first (a database is consistent by construction).
-    billing = prepare_billing(catalog_doc, trusted=db_path is not None)
+    # A catalog file passed validate's checks just above, a database is consistent by
+    # construction: each package frequency is built (and checked) when the account uses it.
+    billing = prepare_billing(catalog_doc, trusted=True)
     if not billing.ok:
         raise BadInput(_problems_line(source, billing.problems))
     account_doc = _read_json(account_path)

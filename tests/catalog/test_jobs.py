@@ -163,3 +163,18 @@ def test_write_export_writes_whole_and_returns_what_changed(demo_db: Any, tmp_pa
     blocked = tmp_path / "no-such-folder" / "catalog.json"
     with pytest.raises(OSError):
         jobs.write_export(demo_db, str(blocked))
+
+
+def test_an_untrusted_catalog_is_checked_before_it_is_billed(spec_catalog: Doc,
+                                                             spec_account: Doc) -> None:
+    refused = jobs.prepare_billing(json.loads(_percent_150(copy.deepcopy(spec_catalog))),
+                                   trusted=False)
+    assert not refused.ok
+    assert [p.message for p in refused.problems] == [
+        "a percent discount cannot exceed 100 (got 150)"]
+    outcome = jobs.bill_account(refused, spec_account, dt.date(2026, 1, 1), 1)
+    assert outcome.bill is None and outcome.catalog_fault
+    spec_account["usage"] = []
+    billed = jobs.bill_account(jobs.prepare_billing(spec_catalog, trusted=False), spec_account,
+                               dt.date(2026, 1, 1), 1)
+    assert billed.ok and billed.bill is not None and billed.bill["format"] == "bill"

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from app.catalog.document.wording import _DATE_RE, Elems, Found, _choices, _show
-from app.engine.problems import format_path
+from app.engine.problems import BRACKET_NEEDS_COUNTING_RULE, format_path
 from app.engine.rules import bucket_threshold_problem, percent_problem, tier_end_problem
 
 #: Warnings of the rule pass (lint leaves them to it).
@@ -271,9 +271,7 @@ class _RuleChecker:
                        "(enable a currency, or make the frequency inactive)")
         tiering = freq["tiering"]
         if tiering == "bracket" and freq.get("counting_rule") is None:
-            self.error((*at, "counting_rule"),
-                       "bracket tiering needs a counting rule (it counts the units that pick "
-                       "the tier)")
+            self.error((*at, "counting_rule"), BRACKET_NEEDS_COUNTING_RULE)
         self.check_custom_values((*at, "custom_fields"), freq.get("custom_fields") or {})
         has_prices = False
         for book, by_currency in (freq.get("price_books") or {}).items():

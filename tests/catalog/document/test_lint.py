@@ -228,9 +228,12 @@ def test_currency_enabled_without_prices() -> None:
                          "currency EUR is enabled but has no prices in any price book")
 
 
-def test_bracket_without_counting_rule() -> None:
+def test_bracket_without_counting_rule_is_an_error_not_a_smell() -> None:
+    """The exchange format requires it ("A bracket frequency names a counting_rule"), so it is
+    validation's error, once, and not also a lint warning beside it in the Checks tab."""
     doc = base()
     internet(doc)["tiering"] = "bracket"
+    assert warnings(doc) == []
     assert reported(doc) == [(f"{INET}.counting_rule", "bracket tiering needs a counting rule "
                               "(it counts the units that pick the tier)", "error")]
 
