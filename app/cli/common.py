@@ -62,6 +62,8 @@ def refuse_invalid_catalog(path: str, doc: object,
 
     if problems is None:
         problems = check_catalog(doc, lint=False)
+        if errors_of(problems):  # refused: list what validate lists (lint only costs then)
+            problems = check_catalog(doc)
     errors = errors_of(problems)
     warnings = [p for p in problems if p.severity != "error"]
     if errors:
