@@ -237,5 +237,4 @@ def write_export(db: Database, path: str, fmt: str = "json", *,
     export = export or export_data(db, fmt)
     if path != "-":
         write_file_atomically(path, export.data)
-    record_export(db, path, fmt, export.document)
-    return Changes(kinds=frozenset({"exports"})), export
+    return record_export(db, path, fmt, export.document), export

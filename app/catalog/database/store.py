@@ -19,6 +19,7 @@ import orjson
 from sqlalchemy import Connection, Table, delete, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from app.catalog.changes import EXPORTED
 from app.catalog.changes import Changes as Changes
 from app.catalog.database import export as exporter
 from app.catalog.database import writer
@@ -189,12 +190,14 @@ def import_catalog(db: Database, doc: object, *, source: str = "catalog") -> Cha
 # --- export history -------------------------------------------------------------------------
 
 
-def record_export(db: Database, path: str, fmt: str, doc: Doc) -> None:
-    """Remember an export (time, file, format, and the catalog as exported)."""
+def record_export(db: Database, path: str, fmt: str, doc: Doc) -> Changes:
+    """Remember an export (time, file, format, and the catalog as exported); returns what
+    changed (the export history: the Changes tab compares with the last export)."""
     with db.engine.begin() as conn:
         conn.execute(insert(_t(m.CatalogExport)).values(
             exported_at=dt.datetime.now(dt.UTC).replace(tzinfo=None), path=path, format=fmt,
             document_json=json.dumps(doc, sort_keys=True)))
+    return EXPORTED
 
 
 @dataclass(frozen=True)
