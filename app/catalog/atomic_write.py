@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from app.models.fsync import fsync_file, fsync_folder
+
 __all__ = ["atomic_path", "fsync_file", "fsync_folder", "open_atomically", "write_bytes_atomically",
            "write_text_atomically"]
 
@@ -33,27 +35,6 @@ def _mode_for(target: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
-
-
-def fsync_folder(folder: Path) -> None:
-    """Make a rename or a new file in ``folder`` durable (POSIX; a no-op elsewhere)."""
-    if os.name != "posix":  # pragma: no cover - Windows cannot open a folder
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def fsync_file(path: Path) -> None:
-    """Flush a written file's content to the disk."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 @contextlib.contextmanager

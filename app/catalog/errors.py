@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from app.engine.problems import Problem
 
+__all__ = ["ImportFailure", "InUseError", "Problem"]  # Problem: for the views, off app.engine
+
 
 class ImportFailure(Exception):
     """A document that cannot be imported; nothing was written.

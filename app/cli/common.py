@@ -3,7 +3,6 @@ option, opening the database, reading JSON input safely, refusing an invalid cat
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
@@ -61,29 +60,29 @@ def open_db(db_path: str | None, *, create: bool = True, write: bool = False) ->
 
 
 def read_json(path: str) -> Any:
-    """Read a JSON document, refusing hostile input; exits 2 naming the file on failure."""
-    from app.catalog.document.safe_json import load_json_document
+    """Read a JSON document with the application's reader; exits 2 naming the file on failure."""
     from app.catalog.errors import ImportFailure
+    from app.catalog.jobs import read_document
 
     try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        fail(f"{path}: cannot read the file ({exc.strerror})")
-    try:
-        return load_json_document(data, source=path)
+        return read_document(path)
     except ImportFailure as exc:
         fail(exc.message)
 
 
-def refuse_invalid_catalog(path: str, doc: object) -> list[Problem]:
+def refuse_invalid_catalog(path: str, doc: object,
+                           problems: list[Problem] | None = None) -> list[Problem]:
     """``validate``'s verdict on the catalog document read from ``path``, for every command that
     takes a catalog file: with any error, its warnings, then each error on its own line
     (``PATH: JSON.PATH: message``) and ``PATH: N error(s)``, and exit status 2. Otherwise
     returns the warnings, for the caller to show."""
-    from app.catalog.database.store import validate_document
+    from app.catalog.jobs import check_catalog, errors_of
 
-    problems = validate_document(doc)
-    errors = [p for p in problems if p.severity == "error"]
+    if problems is None:
+        problems = check_catalog(doc, lint=False)
+        if errors_of(problems):  # refused: list what validate lists (lint only costs then)
+            problems = check_catalog(doc)
+    errors = errors_of(problems)
     warnings = [p for p in problems if p.severity != "error"]
     if errors:
         from app.cli.errors import bounded

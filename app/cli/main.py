@@ -7,7 +7,6 @@ line per problem, naming the file and the JSON path), 1 internal error.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -43,15 +42,11 @@ def cli(ctx: click.Context, db_path: str | None, demo: bool) -> None:
 @click.option("--warnings/--no-warnings", default=True, help="Also list catalog smells (lint).")
 def validate_cmd(catalog: str, warnings: bool) -> None:
     """Check CATALOG.json: schema, references and business rules."""
+    from app.catalog.jobs import check_catalog
+
     doc = read_json(catalog)
-    lint = refuse_invalid_catalog(catalog, doc)
-    if warnings and isinstance(doc, dict):
-        try:
-            from app.catalog.document.lint import lint_catalog
-        except ImportError:  # pragma: no cover
-            pass
-        else:
-            lint += [p for p in lint_catalog(doc) if p not in lint]
+    # The checks of the Checks tab, each fault once, in one pass; refused as simulate refuses.
+    lint = refuse_invalid_catalog(catalog, doc, check_catalog(doc, lint=warnings))
     for line in bounded([f"{catalog}: warning: {p}" for p in lint]):
         click.echo(line, err=True)
     click.echo(f"{catalog}: valid ({len(lint)} warning(s))")
@@ -101,43 +96,23 @@ def import_cmd(db_path: str | None, catalog: str, fmt: str) -> None:
               show_default=True)
 def export_cmd(db_path: str | None, out: str, fmt: str) -> None:
     """Write the database's catalog as JSON (or Kill Bill catalog XML)."""
-    from sqlalchemy.exc import DBAPIError
-
-    from app.catalog.atomic_write import write_bytes_atomically
-    from app.catalog.database.store import export_catalog, record_export
-    from app.models.failures import database_failure_message, file_failure_message
+    from app.catalog.jobs import export_data, write_export
+    from app.models.failures import file_failure_message
 
     db = open_db(db_path, create=False)
     try:
-        doc = export_catalog(db)
-        if fmt == "killbill-xml":
-            from app.catalog.killbill import catalog_to_killbill
-
-            data, report = catalog_to_killbill(doc)
-            for note in report:
-                click.echo(f"not mapped: {note.path}: {note.message}", err=True)
-        else:
-            data = (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        export = export_data(db, fmt)
+        for note in export.notes:
+            click.echo(f"not mapped: {note.path}: {note.message}", err=True)
         if out == "-":
-            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.write(export.data)
             sys.stdout.flush()
-        else:
-            try:
-                write_bytes_atomically(out, data)
-            except OSError as exc:
-                fail(file_failure_message(exc, out) + "; an existing file is unchanged")
-        if db.read_only:
-            click.echo(f"{db.location}: read-only, so this export is not recorded for "
-                       "`diff --since-last-export`", err=True)
-        else:
-            try:
-                record_export(db, out, fmt, doc)
-            except DBAPIError as exc:  # the file is written; only the history is not
-                reason = database_failure_message(exc, db.location)
-                if reason is None:
-                    raise
-                click.echo(f"{reason} (the export was written; it is not recorded for "
-                           "`diff --since-last-export`)", err=True)
+        try:
+            _changes, export = write_export(db, out, fmt, export=export)
+        except OSError as exc:
+            fail(file_failure_message(exc, out) + "; an existing file is unchanged")
+        if export.notice:
+            click.echo(export.notice, err=True)
     finally:
         db.close()
 

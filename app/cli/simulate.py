@@ -15,11 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
-from functools import cache
-from importlib import resources
-from pathlib import Path
 from typing import IO, Any
 
 import click
@@ -56,54 +53,14 @@ class _OneLineCommand(click.Command):
             raise BadInput(f"simulate: {exc.format_message()}") from exc
 
 
-def json_path(parts: Iterable[Any]) -> str:
-    """``["packages", 0, "frequency"]`` as ``packages[0].frequency``."""
-    path = ""
-    for part in parts:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        else:
-            path += f".{part}" if path else str(part)
-    return path or "(document)"
-
-
-@cache
-def _validator(kind: str) -> Any:
-    from jsonschema import Draft202012Validator, FormatChecker
-
-    text = (resources.files("app") / "schemas" / f"{kind}.schema.json").read_text("utf-8")
-    schema = json.loads(text)
-    return Draft202012Validator(schema, format_checker=FormatChecker())
-
-
-def _schema_problem(kind: str, doc: Any) -> tuple[str, str] | None:
-    """The most relevant schema violation of ``doc`` (path, message), or ``None``."""
-    errors = list(_validator(kind).iter_errors(doc))
-    if not errors:
-        return None
-    from jsonschema.exceptions import best_match
-
-    error = best_match(errors)
-    message = error.message
-    if len(message) > 200:
-        message = message[:197] + "..."
-    more = len(errors) - 1
-    suffix = f" (and {more} more schema error(s))" if more else ""
-    return json_path(error.absolute_path), message + suffix
-
-
 def _read_json(path: str) -> Any:
+    from app.catalog.errors import ImportFailure
+    from app.catalog.jobs import read_document
+
     try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise BadInput(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
-    try:
-        return json.loads(data)
-    except UnicodeDecodeError as exc:
-        raise BadInput(f"{path}: not UTF-8 text ({exc.reason})") from exc
-    except json.JSONDecodeError as exc:
-        raise BadInput(f"{path}: not valid JSON: line {exc.lineno} column {exc.colno}: "
-                       f"{exc.msg}") from exc
+        return read_document(path)
+    except ImportFailure as exc:
+        raise BadInput(exc.message) from exc
 
 
 def _problems_line(path: str, problems: Sequence[Any]) -> str:
@@ -190,40 +147,22 @@ def simulate(catalog_path: str | None, db_path: str | None, account_path: str, s
 
 def _run(catalog_path: str | None, db_path: str | None, account_path: str, start: dt.date,
          count: int, fmt: str, out: str | None) -> None:
-    from app.engine import (
-        CatalogError,
-        ScenarioError,
-        account_from_document,
-        bill_to_document,
-        catalog_from_document,
-    )
-    from app.engine import simulate as run_simulation
+    from app.catalog.jobs import bill_account, prepare_billing
 
     catalog_doc, source = _load_catalog_document(catalog_path, db_path)
-    try:
-        # A catalog file passed validation, a database is consistent by construction: the
-        # package frequencies are only built (and checked) when the account uses them, which
-        # keeps a large catalog quick.
-        catalog = catalog_from_document(catalog_doc, check=False)
-    except ScenarioError as exc:
-        raise BadInput(_problems_line(source, exc.problems)) from exc
+    # A catalog file passed validate's checks just above, a database is consistent by
+    # construction: each package frequency is built (and checked) when the account uses it.
+    billing = prepare_billing(catalog_doc, trusted=True)
+    if not billing.ok:
+        raise BadInput(_problems_line(source, billing.problems))
     account_doc = _read_json(account_path)
-    found = _schema_problem("account", account_doc)
-    if found is not None:
-        raise BadInput(f"{account_path}: {found[0]}: {found[1]}")
-    try:
-        account = account_from_document(account_doc, catalog)
-    except CatalogError as exc:  # a frequency the account uses, built on first use
-        raise BadInput(_problems_line(source, exc.problems)) from exc
-    except ScenarioError as exc:
-        raise BadInput(_problems_line(account_path, exc.problems)) from exc
-    for warning in account.warnings:
+    outcome = bill_account(billing, account_doc, start, count)
+    if outcome.bill is None:
+        raise BadInput(_problems_line(source if outcome.catalog_fault else account_path,
+                                      outcome.problems))
+    for warning in outcome.problems:
         click.echo(f"{account_path}: warning: {warning}", err=True)
-    try:
-        bill = run_simulation(catalog, account, start, count)
-    except ScenarioError as exc:  # a frequency of an unchecked catalog, built on first use
-        raise BadInput(_problems_line(source, exc.problems)) from exc
-    document = bill_to_document(bill)
+    document = outcome.bill
     if fmt == "json":
         text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
         if out is None:

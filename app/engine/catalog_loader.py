@@ -19,6 +19,7 @@ from app.engine.allocation import gc_paused
 from app.engine.money import parse_decimal, quantum
 from app.engine.periods import bill_frequency_from_document
 from app.engine.problems import BRACKET_NEEDS_COUNTING_RULE, Problem
+from app.engine.rules import bucket_threshold_problem, tier_end_problem
 from app.engine.snapshot import (
     EMPTY_CHARGES,
     NO_SETTINGS,
@@ -94,7 +95,7 @@ class _Loader:
 
     def tiers(self, raw: list[dict[str, Any]], path: str) -> tuple[Tier, ...]:
         tiers: list[Tier] = []
-        previous = 0
+        previous: int | None = None
         last = len(raw) - 1
         for i, item in enumerate(raw):
             end = item.get("end")
@@ -102,9 +103,9 @@ class _Loader:
                 if i != last:
                     self.problem(f"{path}[{i}].end", "only the last tier may be open-ended")
             else:
-                if end <= previous:
-                    self.problem(f"{path}[{i}].end",
-                                 f"tier ends must strictly increase ({end} after {previous})")
+                problem = tier_end_problem(i, end, previous)
+                if problem:
+                    self.problem(f"{path}[{i}].end", problem)
                 previous = end
             tiers.append(Tier(end, self.money(item.get("amount"), path, "[", i, "].amount")))
         if not tiers:
@@ -121,7 +122,11 @@ class _Loader:
         ]
         if not tiers:
             self.problem(path, "a usage bucket needs at least one tier")
-        return tuple(sorted(tiers, key=lambda t: t.threshold))
+        for i in range(1, len(tiers)):  # refused, not sorted: the catalog says what it means
+            problem = bucket_threshold_problem(i, tiers[i].threshold, tiers[i - 1].threshold)
+            if problem:
+                self.problem(f"{path}[{i}].threshold", problem)
+        return tuple(tiers)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -43,3 +45,31 @@ def join_path(base: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{base}[{key}]"
     return f"{base}.{key}" if base else key
+
+
+def format_path(parts: Iterable[str | int]) -> str:
+    """The one JSON-path formatter: ``["packages", 0, "name"]`` -> ``"packages[0].name"``.
+
+    Validation, the account checks, the command line and the window all name paths with it
+    (the exchange format's style); an empty sequence gives ``""`` (the whole document).
+    """
+    path = ""
+    for part in parts:
+        path = join_path(path, part)
+    return path
+
+
+_PART = re.compile(r"\[(\d+)\]|\.?([^.\[\]]+)")
+
+
+def parse_path(text: str) -> tuple[str | int, ...]:
+    """The inverse of :func:`format_path`: ``"packages[0].frequencies[1].name"`` ->
+    ``("packages", 0, "frequencies", 1, "name")``. A leading ``$`` (the JSON Path root) is
+    ignored, so ``$.account.currency`` works too."""
+    parts: list[str | int] = []
+    for index, key in _PART.findall(text.strip()):
+        if index:
+            parts.append(int(index))
+        elif key and key != "$":
+            parts.append(key)
+    return tuple(parts)

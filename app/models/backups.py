@@ -19,7 +19,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.catalog.atomic_write import fsync_file, fsync_folder
+from app.models.fsync import fsync_file, fsync_folder
 
 KEEP_BACKUPS = 5
 """How many backups of one database are kept; older ones are deleted after a new backup."""

@@ -26,7 +26,7 @@ def run(db_path: str | None = None, load_demo: bool = False) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from app import __version__
-    from app.models.database import DatabaseError, open_database
+    from app.catalog.database.store import DatabaseError, open_database
     from app.views.main_window import MainWindow
 
     existing = QApplication.instance()

@@ -8,7 +8,6 @@ from it.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -21,15 +20,15 @@ from PySide6.QtWidgets import (
     QTabWidget,
     QWidget,
 )
-from sqlalchemy.exc import DBAPIError
 
 from app import __version__
-from app.catalog.atomic_write import write_text_atomically
+from app.catalog import jobs
 from app.catalog.database import store
+from app.catalog.database.store import Database, DatabaseError, open_database
 from app.catalog.document.diff import diff_catalogs
+from app.catalog.document.paths import parse_path
 from app.catalog.errors import ImportFailure
-from app.models.database import Database, DatabaseError, open_database
-from app.models.failures import file_failure_message
+from app.catalog.jobs import file_failure_message
 from app.package_data import demo_catalog
 from app.views.catalog.dialogs.import_preview import ImportPreviewDialog
 from app.views.catalog.editor import CatalogEditor
@@ -40,16 +39,9 @@ TITLE = "Catalog Editor"
 CHANGES_TAB, CHECKS_TAB = 3, 4
 
 
-def _read_json(path: str) -> Any:
-    """The hardened reader, as on the command line: hostile files are refused with a message."""
-    from app.catalog.document.safe_json import load_json_document
-
-    return load_json_document(Path(path).read_bytes(), source=Path(path).name)
-
-
 def database_failure(exc: Exception, db: Database) -> str:
     """An expected database failure as one sentence; anything else is re-raised."""
-    from app.models.failures import database_failure_message
+    from app.catalog.jobs import database_failure_message
 
     message = database_failure_message(exc, str(db.location))
     if message is None:
@@ -160,6 +152,7 @@ class MainWindow(QMainWindow):
         view = SimulatorView(self.db, self)
         if hasattr(view, "statusMessage"):
             view.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        view.changed.connect(lambda changes: self._broadcast(changes, view))
         self.simulator_view = view
         self._replace_tab(2, view, "Simulator")
 
@@ -173,6 +166,7 @@ class MainWindow(QMainWindow):
         from app.views.review.checks import LintView
 
         self.lint_view = LintView(self.db, self)
+        self.lint_view.openRequested.connect(self.open_problem)
         self._replace_tab(CHECKS_TAB, self.lint_view, "Checks")
 
     def _replace_tab(self, index: int, widget: QWidget, title: str) -> None:
@@ -236,6 +230,24 @@ class MainWindow(QMainWindow):
             slot = getattr(view, "on_catalog_changed", None)
             if slot is not None:
                 slot(changes)
+
+    def open_problem(self, path: str) -> bool:
+        """Show the field a Checks entry names: a package's in the Catalog tab, a reference
+        object's in Setup."""
+        parts = parse_path(path)
+        if parts[:1] == ("packages",):
+            self.tabs.setCurrentIndex(0)
+            return self.editor.open_path(parts)
+        if parts and parts[0] in store.REFERENCE_KINDS:
+            self.tabs.setCurrentIndex(1)
+            view: Any = self.setup_view
+            if view is None:
+                return False
+            view.select_kind(parts[0])
+            if len(parts) > 1 and isinstance(parts[1], int):
+                view.select_row(parts[1])
+            return True
+        return False
 
     def simulate_frequency(self, name: str) -> None:
         """Switch to the Simulator and start a scenario with package frequency ``name``."""
@@ -311,18 +323,15 @@ class MainWindow(QMainWindow):
             return False
         settings.put(settings.LAST_FOLDER, str(Path(path).parent))
         try:
-            doc = _read_json(path)
+            doc = jobs.read_document(path, source=Path(path).name)
             if preview and not self._preview_import(Path(path).name, doc):
                 return False
             changes = store.import_catalog(self.db, doc, source=Path(path).name)
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            self._report("Nothing imported", f"{Path(path).name} cannot be read: {exc}")
-            return False
         except ImportFailure as exc:
             details = "\n".join(str(p) for p in exc.problems) or exc.message
             self._report("Nothing imported", exc.message, details)
             return False
-        except DBAPIError as exc:
+        except jobs.DatabaseFailure as exc:
             self._report("Nothing imported", database_failure(exc, self.db))
             return False
         self.statusBar().showMessage(f"Imported {Path(path).name}", 8000)
@@ -335,7 +344,7 @@ class MainWindow(QMainWindow):
         current = store.export_catalog(self.db)
         if not current.get("packages") or not isinstance(doc, dict):
             return True
-        if any(p.severity == "error" for p in store.validate_document(doc)):
+        if jobs.errors_of(jobs.check_catalog(doc, lint=False)):
             return True
         return ImportPreviewDialog.ask(self, source=source,
                                        changes=diff_catalogs(current, doc))
@@ -352,18 +361,13 @@ class MainWindow(QMainWindow):
         """Write the saved catalog as JSON (after offering to save pending changes)."""
         if not self.editor.confirm_leave():
             return False
-        doc = store.export_catalog(self.db)
         try:
-            write_text_atomically(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+            changes, _export = jobs.write_export(self.db, path, "json")
         except OSError as exc:
             self._report("Not exported", file_failure_message(exc, path)
                          + "; an existing file is unchanged")
             return False
-        if not getattr(self.db, "read_only", False):
-            store.record_export(self.db, path, "json", doc)
-        refresh = getattr(self.changes_view, "refresh", None)
-        if refresh is not None:
-            refresh()
+        self._broadcast(changes)
         settings.put(settings.LAST_FOLDER, str(Path(path).parent))
         self.statusBar().showMessage(f"Exported the catalog to {path}", 8000)
         return True

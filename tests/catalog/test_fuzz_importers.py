@@ -18,6 +18,7 @@ import pytest
 import xmlschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from shared_files import KILLBILL, needs_shared
 
 from app.catalog.document.safe_json import load_json_document
 from app.catalog.errors import ImportFailure
@@ -27,7 +28,6 @@ from app.package_data import schema
 sys.path.insert(0, str(Path(__file__).parent))
 from strategies import catalogs  # noqa: E402
 
-KILLBILL = Path(__file__).resolve().parents[2].parent / "shared" / "external" / "killbill"
 SAMPLES = sorted((KILLBILL / "catalogs").rglob("*.xml"))
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -203,7 +203,7 @@ def generated_catalogs(draw: st.DrawFn) -> bytes:
     return f"<catalog>{body}</catalog>".encode()
 
 
-@pytest.mark.skipif(not SAMPLES, reason="shared/external/killbill is not beside the repository")
+@needs_shared("external", "killbill", "catalogs")
 @SLOW
 @given(mutated_samples())
 def test_mutated_kill_bill_samples_import_or_fail_cleanly(data: bytes) -> None:
@@ -224,7 +224,7 @@ def test_any_bytes_import_or_fail_cleanly(data: bytes) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not SAMPLES, reason="shared/external/killbill is not beside the repository")
+@needs_shared("external", "killbill", "catalogs")
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(catalogs())
 def test_every_catalog_exports_to_valid_kill_bill_xml(doc: dict[str, Any]) -> None:

@@ -239,7 +239,7 @@ REFUSED = [
     ("two recurring rows for one service", _two_rows,
      "has two recurring rows in this price book and currency"),
     ("a 150 % discount", _percent_150, "a percent discount cannot exceed 100 (got 150)"),
-    ("tier ends not increasing", _tier_ends, "tier ends must increase"),
+    ("tier ends not increasing", _tier_ends, "end must be more than 9, the end of tier 1"),
     ("an unknown charge service", _set("Nonexistent Fee", *USD, "transitions", 0,
                                        "charge_service"), "unknown service 'Nonexistent Fee'"),
     ("an unknown rate plan", _set("Gone", "packages", 0, "frequencies", 0, "rate_plan"),

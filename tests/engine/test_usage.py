@@ -64,8 +64,9 @@ def catalog(bucket: dict[str, Any] | None, *, service_plan: str | None = None,
             {"name": "100 GB", "service": "Data", "unit": "GB",
              "tiers": [{"threshold": "100", "flat_charge": "0"}]},
             {"name": "Two tiers", "service": "Data", "unit": "GB",
-             "tiers": [{"threshold": "50", "flat_charge": "15.00"},
-                       {"threshold": "10", "flat_charge": "0.00"}]},
+             # in increasing order: out of order is refused (tests/engine/test_rules.py)
+             "tiers": [{"threshold": "10", "flat_charge": "0.00"},
+                       {"threshold": "50", "flat_charge": "15.00"}]},
         ],
         currencies=[("USD", 2), ("EUR", 2)],
     )

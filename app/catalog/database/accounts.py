@@ -22,8 +22,9 @@ from jsonschema import Draft202012Validator
 from sqlalchemy import Connection, Table, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.catalog.changes import Changes, accounts_changed
 from app.catalog.errors import ImportFailure
-from app.engine.problems import Problem
+from app.engine.problems import Problem, format_path
 from app.models import schema as m
 from app.models.database import Database
 from app.package_data import schema
@@ -37,29 +38,18 @@ def _t(model: type[m.Base]) -> Table:
     return table
 
 
-def json_path(parts: Any) -> str:
-    """``["packages", 0, "start"]`` -> ``"packages[0].start"`` (the exchange format's style)."""
-    out = ""
-    for part in parts:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out = f"{out}.{part}" if out else str(part)
-    return out
-
-
 def schema_problems(doc: object) -> list[Problem]:
     """Problems of ``doc`` against the account JSON Schema, each at its JSON path."""
     validator = Draft202012Validator(schema("account"))
     problems = []
     for error in sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.path))):
-        path = json_path(error.absolute_path)
+        path = format_path(error.absolute_path)
         message = error.message
         if error.validator == "required" and isinstance(error.validator_value, list):
             instance = error.instance if isinstance(error.instance, dict) else {}
             missing = [k for k in error.validator_value if k not in instance]
             if missing:
-                path = json_path([*error.absolute_path, missing[0]])
+                path = format_path([*error.absolute_path, missing[0]])
                 message = "required"
         problems.append(Problem(path, message))
     return problems
@@ -256,8 +246,9 @@ def _check_ids(doc: Doc) -> list[Problem]:
     return problems
 
 
-def save_account(db: Database, doc: Doc, original_name: str | None = None) -> None:
-    """Create (``original_name`` None) or replace in place the scenario ``original_name``.
+def save_account(db: Database, doc: Doc, original_name: str | None = None) -> Changes:
+    """Create (``original_name`` None) or replace in place the scenario ``original_name``;
+    returns what changed (the scenario, which may now use other package frequencies).
 
     One transaction. Raises :class:`ImportFailure` listing every problem (schema, unknown
     names, duplicate ids, dates) with its JSON path; nothing is written then.
@@ -285,6 +276,7 @@ def save_account(db: Database, doc: Doc, original_name: str | None = None) -> No
     except IntegrityError as exc:
         raise ImportFailure(f"account scenario '{name}': refused by the database "
                             f"({exc.orig})") from exc
+    return accounts_changed(*{name, original_name} - {None})
 
 
 def _rows(doc: Doc, r: _Resolver) -> Doc:
@@ -381,12 +373,13 @@ def _write(conn: Connection, target: int | None, rows: Doc) -> None:
 # --- scenario list operations -----------------------------------------------------------------
 
 
-def delete_account(db: Database, name: str) -> None:
+def delete_account(db: Database, name: str) -> Changes:
     """Delete a saved scenario with everything in it. KeyError when there is none."""
     acc = _t(m.Account)
     with db.engine.begin() as conn:
         if conn.execute(delete(acc).where(acc.c.name == name)).rowcount == 0:
             raise KeyError(name)
+    return accounts_changed(name)
 
 
 def _check_new_name(conn: Connection, new: str) -> None:
@@ -397,26 +390,27 @@ def _check_new_name(conn: Connection, new: str) -> None:
                             [Problem("account.name", f"a scenario named '{new}' already exists")])
 
 
-def rename_account(db: Database, old: str, new: str) -> None:
+def rename_account(db: Database, old: str, new: str) -> Changes:
     """Rename a saved scenario. KeyError when ``old`` is unknown; ImportFailure when ``new`` is
     empty or taken."""
     if old == new:
-        return
+        return Changes()
     acc = _t(m.Account)
     with db.engine.begin() as conn:
         if _account_id(conn, old) is None:
             raise KeyError(old)
         _check_new_name(conn, new)
         conn.execute(update(acc).where(acc.c.name == old).values(name=new))
+    return accounts_changed(old, new)
 
 
-def duplicate_account(db: Database, name: str, new_name: str) -> None:
+def duplicate_account(db: Database, name: str, new_name: str) -> Changes:
     """Save a copy of the scenario ``name`` as ``new_name``."""
     with db.engine.connect() as conn:
         _check_new_name(conn, new_name)
     doc = load_account(db, name)
     doc["account"]["name"] = new_name
-    save_account(db, doc)
+    return save_account(db, doc)
 
 
 def free_account_name(db: Database, base: str) -> str:

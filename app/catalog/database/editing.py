@@ -9,7 +9,6 @@ match what the exporter writes, so a package built here and saved exports exactl
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -84,6 +83,14 @@ def package_tree(db: Database) -> list[tuple[str, bool, list[tuple[Any, ...]]]]:
         return [(name, bool(enabled), freqs.get(pid, [])) for pid, name, enabled in
                 conn.exec_driver_sql("SELECT id, name, enabled FROM package "
                                      "ORDER BY position, id").fetchall()]
+
+
+def frequencies_in_use(db: Database) -> set[str]:
+    """Names of the package frequencies some saved account scenario uses (the tree's marker)."""
+    with db.engine.connect() as conn:
+        return {r[0] for r in conn.exec_driver_sql(
+            "SELECT DISTINCT f.name FROM package_frequency f "
+            "JOIN account_package a ON a.frequency_id = f.id").fetchall()}
 
 
 def package_summary(db: Database, name: str) -> PackageSummary | None:
@@ -270,12 +277,3 @@ def missing_required(package: Doc, reference: Doc) -> list[str]:
     return missing
 
 
-_PART = re.compile(r"\.?([^.\[\]]+)|\[(\d+)\]")
-
-
-def parse_path(path: str) -> Path:
-    """``"packages[0].frequencies[1].name"`` -> ``("packages", 0, "frequencies", 1, "name")``."""
-    parts: list[str | int] = []
-    for name, number in _PART.findall(path):
-        parts.append(int(number) if number else name)
-    return tuple(parts)

@@ -19,27 +19,24 @@ import orjson
 from sqlalchemy import Connection, Table, delete, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from app.catalog.changes import EXPORTED
+from app.catalog.changes import Changes as Changes
 from app.catalog.database import export as exporter
 from app.catalog.database import writer
 from app.catalog.errors import ImportFailure, InUseError
 from app.engine.allocation import gc_paused
 from app.engine.problems import Problem
 from app.models import schema as m
-from app.models.database import Database, open_database
+
+# The views use the database through this module (``lint-imports`` keeps them off app.models).
+from app.models.database import Database as Database
+from app.models.database import DatabaseError as DatabaseError
+from app.models.database import open_database as open_database
 from app.models.sqlite_transactions import writing
 
 Doc = dict[str, Any]
 
 REFERENCE_KINDS = tuple(k for k in exporter.TOP_LEVEL_KEYS if k != "packages")
-
-
-@dataclass(frozen=True)
-class Changes:
-    """What an edit changed: the kinds of object (``"packages"``, ``"services"``...) and the
-    names of packages touched. Views refresh from this value."""
-
-    kinds: frozenset[str] = frozenset()
-    packages: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -194,12 +191,14 @@ def import_catalog(db: Database, doc: object, *, source: str = "catalog") -> Cha
 # --- export history -------------------------------------------------------------------------
 
 
-def record_export(db: Database, path: str, fmt: str, doc: Doc) -> None:
-    """Remember an export (time, file, format, and the catalog as exported)."""
+def record_export(db: Database, path: str, fmt: str, doc: Doc) -> Changes:
+    """Remember an export (time, file, format, and the catalog as exported); returns what
+    changed (the export history: the Changes tab compares with the last export)."""
     with db.engine.begin() as conn:
         conn.execute(insert(_t(m.CatalogExport)).values(
             exported_at=dt.datetime.now(dt.UTC).replace(tzinfo=None), path=path, format=fmt,
             document_json=json.dumps(doc, sort_keys=True)))
+    return EXPORTED
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,10 @@
 """Catalog lint: smells a catalog administrator should look at, all of severity ``"warning"``.
 
 ``lint_catalog`` runs on a document that passed the JSON Schema (it may still have reference
-or business-rule errors: unknown names are skipped here, validation reports them). Nothing
+or business-rule errors: unknown names are skipped here, validation reports them). A smell that
+validation already reports (tiers ignored under tiering none, bracket tiering without a counting
+rule, a discount ending before it starts, a transition charged on a non-fee service, an active
+frequency with no currency) is left to it, so that every fault is reported once. Nothing
 here refuses a document; every message says what would surprise a customer or a billing run.
 
 The smells, most of them from the source pages (seeds 000 and 004):
@@ -10,12 +13,9 @@ The smells, most of them from the source pages (seeds 000 and 004):
   :func:`_bundle_above_parts` for the exact reading);
 - a package frequency with no enabled currency (it cannot be sold: Active stays disabled);
 - a currency enabled on a frequency with no price in any price book;
-- a counting rule on a frequency that is not bracket (bracket tiering without one is an error
-  of validation, not a smell);
-- tiers on a frequency whose tiering is none (they are ignored);
+- a counting rule on a frequency that is not bracket;
 - a price for a cancelled status (cancelled services are never charged);
-- a discount or promo code that ends before it starts; a promo code no discount uses;
-- a transition charge on a service that is not a fee service;
+- a promo code no discount uses;
 - a disabled package with active frequencies; an enabled package with no active frequency;
 - a service in a package with no price in any frequency or price book;
 - a usage service whose usage cannot be rated (no rate for it in the rate plan that applies);
@@ -30,13 +30,7 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from app.catalog.document.validation import (
-    TIERS_FIRST_ONLY,
-    TIERS_IGNORED,
-    Elems,
-    Found,
-    order_problems,
-)
+from app.catalog.document.validation import Elems, Found, order_problems
 from app.engine.problems import Problem
 
 __all__ = ["lint_catalog"]
@@ -104,14 +98,6 @@ def _lint_reference_data(doc: Mapping[str, Any], services: Mapping[str, Any], wa
             warn(("custom_fields", k, "options"),
                  f"custom field {field['name']!r} has options but its type is {field['type']}: "
                  "the options are ignored")
-    for k, promo in enumerate(doc.get("promo_codes") or []):
-        _lint_dates(("promo_codes", k, "discount"), promo["discount"], "promo code", warn)
-
-
-def _lint_dates(at: Elems, d: Mapping[str, Any], what: str, warn: Any) -> None:
-    start, end = d.get("start"), d.get("end")
-    if start and end and end < start:
-        warn((*at, "end"), f"the {what} ends ({end}) before it starts ({start}): it never applies")
 
 
 def _charges(freq: Mapping[str, Any]) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
@@ -125,7 +111,7 @@ def _lint_frequency(at: Elems, freq: Mapping[str, Any], services: Mapping[str, A
                     warn: Any) -> set[str]:
     """Warn about one frequency; return the services it prices."""
     tiering = freq.get("tiering", "none")
-    if not freq.get("currencies"):
+    if not freq.get("currencies") and not freq.get("active"):  # active: validation's error
         warn((*at, "currencies"),
              "no currency is enabled: the frequency cannot be sold (Active stays disabled until "
              "a currency is enabled)")
@@ -146,8 +132,6 @@ def _lint_frequency(at: Elems, freq: Mapping[str, Any], services: Mapping[str, A
             name = row["service"]
             if row.get("amounts") or row.get("tiers") or row.get("usage_bucket"):
                 priced.add(name)
-            if row.get("tiers") and tiering == "none":
-                warn((*rat, "tiers"), TIERS_IGNORED)
             for section in ("amounts", "tiers"):
                 for status in row.get(section) or {}:
                     if status in cancelled:
@@ -157,25 +141,16 @@ def _lint_frequency(at: Elems, freq: Mapping[str, Any], services: Mapping[str, A
             if service is not None and service["base_type"] == "usage":
                 priced.add(name)
                 _lint_usage(rat, row, freq, code, rate_plans, warn)
-            for d, discount in enumerate(row.get("discounts") or []):
-                _lint_dates((*rat, "discounts", d), discount, "discount", warn)
+            for discount in row.get("discounts") or []:
                 if discount.get("kind") == "promo_code" and discount.get("promo_code"):
                     used_promos.add(discount["promo_code"])
-        for k, charge in enumerate(charges.get("transitions") or []):
+        for charge in charges.get("transitions") or []:
             rows += 1
             priced.add(charge["charge_service"])
-            charge_service = services.get(charge["charge_service"])
-            if charge_service is not None and charge_service["base_type"] != "fee":
-                warn((*cat, "transitions", k, "charge_service"),
-                     f"transition charge on {charge['charge_service']!r}, which is not a fee "
-                     f"service (base type {charge_service['base_type']})")
-        for k, row in enumerate(charges.get("one_time") or []):
+        for row in charges.get("one_time") or []:
             rows += 1
             if row.get("amount") is not None or row.get("tiers"):
                 priced.add(row["service"])
-            if row.get("tiers") and tiering == "none":
-                warn((*cat, "one_time", k, "tiers"),
-                     TIERS_IGNORED if row.get("amount") is not None else TIERS_FIRST_ONLY)
         if rows:
             priced_currencies.add(code)
     for k, code in enumerate(freq.get("currencies") or []):

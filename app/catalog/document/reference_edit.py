@@ -14,6 +14,8 @@ import copy
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from app.catalog.document.references import places, rename
+
 Doc = dict[str, Any]
 
 KINDS = (
@@ -62,146 +64,29 @@ def describe(kind: str, item: Doc) -> str:
     return f"{SINGULAR[kind]} '{text}'"
 
 
-# --- references inside the reference data ---------------------------------------------------
-
-# (kind referred to) -> functions yielding (holder dict or list, key or index, describe-owner)
-_Ref = tuple[Any, Any, str]
-
-
-def _refs(doc: Doc, kind: str) -> list[_Ref]:
-    """Every place in the reference data that names an object of ``kind``."""
-    out: list[_Ref] = []
-    if kind == "statuses":
-        for t in doc.get("transitions", []):
-            out += [(t, "from", describe("transitions", t)), (t, "to", describe("transitions", t))]
-        for r in doc.get("counting_rules", []):
-            out += [
-                (r["statuses"], i, describe("counting_rules", r))
-                for i in range(len(r.get("statuses", [])))
-            ]
-        for p in doc.get("promo_codes", []):
-            out.append((p.get("discount", {}), "status", describe("promo_codes", p)))
-        for p in doc.get("price_plans", []):
-            out += [(x, "status", describe("price_plans", p)) for x in p.get("prices", [])]
-    elif kind == "services":
-        for p in doc.get("rate_plans", []):
-            out += [(x, "service", describe("rate_plans", p)) for x in p.get("rates", [])]
-        for b in doc.get("usage_buckets", []):
-            out.append((b, "service", describe("usage_buckets", b)))
-        for r in doc.get("counting_rules", []):
-            if r.get("counts") == "services":
-                out += [
-                    (r["items"], i, describe("counting_rules", r))
-                    for i in range(len(r.get("items", [])))
-                ]
-        for p in doc.get("price_plans", []):
-            out += [(x, "service", describe("price_plans", p)) for x in p.get("prices", [])]
-    elif kind == "currencies":
-        for p in doc.get("rate_plans", []):
-            out += [(x, "currency", describe("rate_plans", p)) for x in p.get("rates", [])]
-        for p in doc.get("price_plans", []):
-            out += [(x, "currency", describe("price_plans", p)) for x in p.get("prices", [])]
-    return out
-
-
-def _get(holder: Any, key: Any) -> Any:
-    if isinstance(holder, list):
-        return holder[key] if 0 <= key < len(holder) else None
-    return holder.get(key)
+# --- references (the graph is declared once, in app.catalog.document.references) ----------
 
 
 def rename_references(doc: Doc, kind: str, old: Any, new: Any) -> None:
     """Rename every reference to ``old`` (an object of ``kind``) inside the reference data."""
     if old == new:
         return
-    for holder, key, _owner in _refs(doc, kind):
-        if _get(holder, key) == old:
-            holder[key] = new
-
-
-# --- who uses an object ---------------------------------------------------------------------
-
-
-def _package_uses(kind: str, name: Any, package: Doc) -> bool:
-    freqs = package.get("frequencies", [])
-
-    def charges() -> Iterable[tuple[str, str, Doc]]:
-        for f in freqs:
-            for book, by_currency in (f.get("price_books") or {}).items():
-                for currency, ch in by_currency.items():
-                    yield book, currency, ch
-
-    if kind == "companies":
-        return bool(package.get("company") == name)
-    if kind == "services":
-        if name in package.get("services", []) or package.get("billing_activation_service") == name:
-            return True
-        return any(
-            r.get("service") == name
-            for _b, _c, ch in charges()
-            for r in [*ch.get("recurring", []), *ch.get("one_time", [])]
-        ) or any(
-            name in (t.get("service"), t.get("charge_service"))
-            for _b, _c, ch in charges()
-            for t in ch.get("transitions", [])
-        )
-    if kind == "statuses":
-        return any(
-            name in (r.get("amounts") or {})
-            or name in (r.get("tiers") or {})
-            or any(d.get("status") == name for d in r.get("discounts", []))
-            for _b, _c, ch in charges()
-            for r in ch.get("recurring", [])
-        )
-    if kind == "currencies":
-        return any(
-            name in f.get("currencies", [])
-            or any(name in by_currency for by_currency in (f.get("price_books") or {}).values())
-            for f in freqs
-        )
-    if kind == "price_books":
-        return any(name in (f.get("price_books") or {}) for f in freqs)
-    if kind == "transitions":
-        return any(
-            t.get("transition") == name
-            for _b, _c, ch in charges()
-            for t in ch.get("transitions", [])
-        )
-    if kind == "rate_plans":
-        return any(f.get("rate_plan") == name for f in freqs) or any(
-            (r.get("settings") or {}).get("rate_plan") == name
-            for _b, _c, ch in charges()
-            for r in [*ch.get("recurring", []), *ch.get("one_time", [])]
-        )
-    if kind == "usage_buckets":
-        return any(
-            (r.get("usage_bucket") or {}).get("bucket") == name
-            for _b, _c, ch in charges()
-            for r in ch.get("recurring", [])
-        )
-    if kind == "counting_rules":
-        return any(f.get("counting_rule") == name for f in freqs)
-    if kind == "contracts":
-        return any(f.get("contract") == name for f in freqs)
-    if kind == "custom_fields":
-        return any(name in (f.get("custom_fields") or {}) for f in freqs)
-    if kind == "promo_codes":
-        return any(
-            d.get("promo_code") == name
-            for _b, _c, ch in charges()
-            for r in ch.get("recurring", [])
-            for d in r.get("discounts", [])
-        )
-    return False
+    for place in list(places(doc, kind)):
+        if place.owner_kind != "packages" and place.name == old:
+            rename(place, new)
 
 
 def users(doc: Doc, packages: list[Doc], kind: str, key: Any) -> list[str]:
     """Who uses the object ``key`` of ``kind``: ``["package 'Home Bundle'", "transition
     'activation'"]`` (packages first, each user once). Accounts are not seen here: the database
     refuses those removals when saving."""
-    out = [f"package '{p['name']}'" for p in packages if _package_uses(kind, key, p)]
-    for holder, ref_key, owner in _refs(doc, kind):
-        if _get(holder, ref_key) == key and owner not in out:
+    out = [f"package '{p['name']}'" for p in packages
+           if any(place.name == key for place in places({"packages": [p]}, kind))]
+    for place in places(doc, kind):
+        if place.owner_kind == "packages" or place.name != key:
+            continue
+        owner = describe(place.owner_kind, dict(place.owner))
+        if owner not in out:
             out.append(owner)
     return out
 

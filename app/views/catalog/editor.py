@@ -23,11 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from shiboken6 import isValid
-from sqlalchemy.exc import DBAPIError
 
+from app.catalog import jobs
 from app.catalog.database import editing, store
+from app.catalog.database.store import Database
+from app.catalog.document.paths import parse_path
 from app.catalog.errors import ImportFailure, InUseError
-from app.models.database import Database
 from app.views.catalog.frequency_panel import FrequencyPanel
 from app.views.catalog.package_form import PackageForm
 from app.views.catalog.packages_model import summary_of
@@ -41,6 +42,27 @@ def shown_in_tree(path: Any) -> bool:
         return True
     return len(path) >= 3 and path[0] == "frequencies" and path[2] in (
         "name", "active", "bill_frequency")
+
+
+def _select_row(tab: Any, k: int, draft: PackageDraft | None, parts: tuple[str | int, ...]
+                ) -> None:
+    """Select the row of charge ``k`` (the JSON list's order) in a pricing tab's table: the
+    recurring grid has a row per service, the other tabs a row per charge."""
+    view = getattr(tab, "view", None)
+    if view is None:
+        return
+    row = k
+    if parts[7:8] == ("recurring",) and draft is not None:
+        try:
+            freq = draft.frequency(int(parts[3]))
+            service = freq["price_books"][parts[5]][parts[6]]["recurring"][k]["service"]
+            row = list(tab.model.services).index(service)
+        except (KeyError, IndexError, ValueError, TypeError, AttributeError):
+            return
+    model = view.model()
+    if 0 <= row < model.rowCount():
+        view.setCurrentIndex(model.index(row, 0))
+        view.scrollTo(view.currentIndex())
 
 
 class CatalogEditor(QSplitter):
@@ -114,7 +136,14 @@ class CatalogEditor(QSplitter):
         self.reload()
 
     def on_catalog_changed(self, changes: store.Changes) -> None:
-        """Another view (Setup, an import) changed the catalog: show the new state."""
+        """Another view (Setup, an import, the Simulator) changed the database: show the new
+        state. Scenarios saved or deleted change only the tree's "in use" markers."""
+        if not changes.catalog:
+            if changes.accounts:
+                self.panel.model.set_in_use(editing.frequencies_in_use(self.db))
+                if self.draft is not None and self.stack.isClean() and not self.draft.is_new:
+                    self._open_package(self.draft.saved_name or "", self.frequency_row)
+            return
         reference_kinds = set(changes.kinds) - {"packages"}
         if reference_kinds:
             self.reference = store.reference_document(self.db)
@@ -130,6 +159,36 @@ class CatalogEditor(QSplitter):
                 self._open_package(self.draft.saved_name or "", self.frequency_row)
             else:
                 self._show(self.frequency_row)
+
+    def open_path(self, parts: tuple[str | int, ...]) -> bool:
+        """Show the field a problem of the saved catalog names (``packages[i]...``): select
+        the package or frequency, then the price book, currency, tab and row at fault."""
+        if len(parts) < 2 or parts[0] != "packages" or not isinstance(parts[1], int) \
+                or parts[1] >= self.panel.model.package_count():
+            return False
+        frequency = parts[3] if len(parts) > 3 and parts[2] == "frequencies" else None
+        if frequency is not None and not isinstance(frequency, int):
+            frequency = None
+        self.panel.select(parts[1], frequency, quiet=False)
+        if frequency is None:
+            return True
+        fp = self.frequency_panel
+        rest = parts[4:]
+        if len(rest) >= 3 and rest[0] == "price_books":
+            book, currency = rest[1], rest[2]
+            if isinstance(book, str) and isinstance(currency, str):
+                fp.selection.select(book, currency)
+            tab = {"recurring": fp.recurring_tab, "transitions": fp.transition_tab,
+                   "one_time": fp.one_time_tab}.get(str(rest[3])) if len(rest) > 3 else None
+            if tab is not None:
+                fp.tabs.setCurrentWidget(tab)
+                if len(rest) > 4 and isinstance(rest[4], int):
+                    _select_row(tab, rest[4], self.draft, parts)
+        elif rest[:1] == ("custom_fields",):
+            fp.tabs.setCurrentWidget(fp.custom_fields_tab)
+        elif rest[:1] in (("counting_rule",), ("tiering",)):
+            fp.tabs.setCurrentWidget(fp.counting_rule_tab)
+        return True
 
     def _current_names(self) -> tuple[str, str | None] | None:
         if self.draft is None or self.draft.is_new:
@@ -345,14 +404,14 @@ class CatalogEditor(QSplitter):
             changes = store.save_package(self.db, doc, original_name=draft.saved_name,
                                          frequency_renames=draft.frequency_renames() or None)
         except ImportFailure as exc:
-            draft.problems = [(editing.parse_path(p.path)[2:], p.message) for p in exc.problems]
+            draft.problems = [(parse_path(p.path)[2:], p.message) for p in exc.problems]
             self._show_problems()
             self.statusMessage.emit(f"Not saved: {exc.message}")
             return False
         except InUseError as exc:
             QMessageBox.warning(self, "Not saved", exc.message)
             return False
-        except DBAPIError as exc:
+        except jobs.DatabaseFailure as exc:
             from app.views.main_window import database_failure
 
             QMessageBox.warning(self, "Not saved", database_failure(exc, self.db))

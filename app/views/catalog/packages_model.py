@@ -119,6 +119,19 @@ class PackagesModel(QAbstractItemModel):
         self._reindex()
         self.endResetModel()
 
+    def set_in_use(self, used: set[str]) -> None:
+        """Mark the frequencies saved scenarios use (``used``: their names) and unmark the
+        others; only the rows whose marker changes are repainted."""
+        for row, package in enumerate(self._packages):
+            parent = self.index(row, 0)
+            for k, node in enumerate(package.frequencies):
+                in_use = node.name in used
+                if node.in_use != in_use:
+                    package.frequencies[k] = node._replace(in_use=in_use)
+                    if package.fetched:  # else its rows were never shown
+                        index = self.index(k, 0, parent)
+                        self.dataChanged.emit(index, index)
+
     def package_count(self) -> int:
         return len(self._packages)
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.models import backups
+from app.catalog.database import backups
 
 Index = QModelIndex | QPersistentModelIndex
 

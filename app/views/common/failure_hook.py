@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.models.failures import database_failure_message
+from app.catalog.jobs import database_failure_message
 
 _shown: list[QMessageBox] = []
 

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.catalog.database import store
+from app.catalog.database.store import Database
 from app.catalog.document.diff import Change, diff_catalogs
-from app.models.database import Database
 from app.views.common.list_table_model import ListTableModel
 
 _Index = QModelIndex | QPersistentModelIndex

@@ -1,52 +1,44 @@
 """The Checks tab: the saved catalog's problems (validation errors) and smells (lint warnings).
 
-Runs :func:`app.catalog.document.validation.validate_catalog` and
-:func:`app.catalog.document.lint.lint_catalog` on ``store.export_catalog``; one row per problem:
-severity, JSON path, message.
+Runs :func:`app.catalog.jobs.check_catalog` (the checks of ``catalog-editor validate``) on
+``store.export_catalog``; one row per problem: severity, JSON path, message.
 """
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.catalog.database import store
-from app.catalog.document.lint import lint_catalog
-from app.catalog.document.validation import validate_catalog
-from app.engine.problems import Problem
-from app.models.database import Database
+from app.catalog.database.store import Database
+from app.catalog.document.paths import describe_path
+from app.catalog.errors import Problem
+from app.catalog.jobs import check_catalog
 from app.views.common.list_table_model import ListTableModel
 from app.views.review.changes import changes_table, fit_columns
 
 _Index = QModelIndex | QPersistentModelIndex
 
-COLUMNS = ("Severity", "Path", "Message")
+COLUMNS = ("Severity", "Where", "Message")
 SEVERITY_COLOURS = {"error": QColor("#b3261e"), "warning": QColor("#8a5a00")}
 
 
-def check_catalog(doc: dict[str, Any]) -> list[Problem]:
-    """Validation problems first, then the lint warnings. Lint expects a schema-valid
-    document; the saved catalog always is, and should it not be validation says why."""
-    problems = validate_catalog(doc)
-    with contextlib.suppress(KeyError, TypeError, AttributeError):
-        problems = problems + lint_catalog(doc)
-    return problems
-
-
 class ProblemsModel(ListTableModel):
-    """Problems, one row each: severity, JSON path, message."""
+    """Problems, one row each: severity, where (in the catalog's words; the JSON path in the
+    tooltip), message."""
 
     columns = COLUMNS
+    doc: dict[str, Any] | None = None
 
     @property
     def problems(self) -> list[Problem]:
         return self.items
 
-    def set_problems(self, problems: list[Problem]) -> None:
+    def set_problems(self, problems: list[Problem], doc: dict[str, Any] | None = None) -> None:
+        self.doc = doc
         self.set_items(problems)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -54,6 +46,11 @@ class ProblemsModel(ListTableModel):
         if problem is None:
             return None
         column = index.column()
+        if column == 1 and self.doc is not None and problem.path:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return describe_path(self.doc, problem.path) or problem.path
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"{problem.path}\n(double-click or Enter: open it)"
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self.cell(problem, column)
         if role == Qt.ItemDataRole.ForegroundRole and column == 0:
@@ -75,7 +72,14 @@ class ProblemsModel(ListTableModel):
 
 
 class LintView(QWidget):
-    """The checks of the saved catalog; Refresh, and refreshed after every change."""
+    """The checks of the saved catalog; Refresh, and refreshed after every change.
+
+    Signals:
+        openRequested(str): a problem was activated (double-click, Enter): the window shows the
+            field at fault, at this JSON path.
+    """
+
+    openRequested = Signal(str)
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,6 +89,7 @@ class LintView(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         self.model = ProblemsModel(self)
         self.table = changes_table(self.model, self)
+        self.table.activated.connect(self._activated)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(self.refresh_button)
@@ -95,9 +100,10 @@ class LintView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        problems = check_catalog(store.export_catalog(self.db))
+        doc = store.export_catalog(self.db)
+        problems = check_catalog(doc)
         self._stale = False
-        self.model.set_problems(problems)
+        self.model.set_problems(problems, doc)
         errors = sum(1 for p in problems if p.severity == "error")
         warnings = len(problems) - errors
         if not problems:
@@ -108,12 +114,19 @@ class LintView(QWidget):
                                  "saved catalog.")
         fit_columns(self.table)
 
+    def _activated(self, index: QModelIndex) -> None:
+        problem = self.model.item(index)
+        if problem is not None:
+            self.openRequested.emit(problem.path)
+
     def set_database(self, db: Database) -> None:
         self.db = db
         self.refresh()
 
     def on_catalog_changed(self, changes: store.Changes) -> None:
         """Refresh now when shown, else when next shown."""
+        if not changes.catalog:
+            return
         if self.isVisible():
             self.refresh()
         else:

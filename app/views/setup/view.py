@@ -29,10 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.catalog.database import store
+from app.catalog.database.store import Database
 from app.catalog.document import reference_edit
-from app.catalog.errors import ImportFailure, InUseError
-from app.engine.problems import Problem
-from app.models.database import Database
+from app.catalog.errors import ImportFailure, InUseError, Problem
 from app.views.common.fields import ErrorLabel, note
 from app.views.common.icons import icon
 from app.views.setup.delegates import SetupDelegate

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.engine.problems import Problem
+from app.catalog.errors import Problem
 from app.views.common.money import format_money
 from app.views.simulator.bill_chart import BillChart
 from app.views.simulator.bill_model import (

@@ -13,8 +13,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.catalog import jobs
 from app.catalog.database.accounts import schema_problems
-from app.engine.problems import Problem, ScenarioError
+from app.catalog.errors import Problem
 from app.views.simulator.catalog import CatalogLookup
 
 Doc = dict[str, Any]
@@ -46,43 +47,29 @@ def default_start(doc: Doc) -> dt.date:
 
 
 class Simulation:
-    """The engine's immutable catalog snapshot plus the editor's lookups, for one catalog."""
+    """The engine's immutable catalog snapshot plus the editor's lookups, for one catalog.
+
+    The work is the application layer's (:func:`app.catalog.jobs.prepare_billing` and
+    :func:`app.catalog.jobs.bill_account`, which ``catalog-editor simulate`` calls too)."""
 
     def __init__(self, catalog_doc: Doc) -> None:
-        from app.engine import catalog_from_document
-
         self.catalog_doc = catalog_doc
         self.lookup = CatalogLookup(catalog_doc)
-        self.catalog_problems: list[Problem] = []
-        self.catalog: Any = None
-        try:
-            # The database's constraints already hold every reference: build lazily.
-            self.catalog = catalog_from_document(catalog_doc, check=False)
-        except ScenarioError as exc:
-            self.catalog_problems = [Problem(f"catalog: {p.path}", p.message)
-                                     for p in exc.problems]
+        # The database's constraints already hold every reference: built lazily.
+        self.billing = jobs.prepare_billing(catalog_doc, trusted=True)
+        self.catalog: Any = self.billing.catalog
+        self.catalog_problems = [Problem(f"catalog: {p.path}", p.message)
+                                 for p in self.billing.problems]
 
     def run(self, doc: Doc, start: dt.date, periods: int) -> Outcome:
         """Simulate ``periods`` periods from ``start``; problems instead of a bill when the
         scenario (or the catalog) cannot be billed."""
-        from app.engine import account_from_document, bill_to_document, simulate
-
         began = time.perf_counter()
-        bill = None
         if self.catalog is None:
-            problems = self.catalog_problems + schema_problems(doc)
+            outcome = jobs.BillOutcome(None, self.catalog_problems + schema_problems(doc))
         else:
-            # The engine checks every field itself (each problem with its path); the editor
-            # only writes well-typed values and imports are schema-checked, so the JSON
-            # Schema (a third of the time of a recomputation) is consulted only on failure.
-            try:
-                account = account_from_document(doc, self.catalog)
-                bill = bill_to_document(simulate(self.catalog, account, start, periods))
-                problems = list(account.warnings)  # notes beside their fields; billed anyway
-            except ScenarioError as exc:
-                problems = list(exc.problems)
-            except Exception as exc:  # noqa: BLE001 - shown to the user, never a crash
-                problems = schema_problems(doc) or [
-                    Problem("", f"the billing engine failed: {exc!r}")]
+            # The editor writes well-typed values: the scenario is trusted (the JSON Schema is
+            # consulted only when the engine refuses it).
+            outcome = jobs.bill_account(self.billing, doc, start, periods, trusted=True)
         elapsed = (time.perf_counter() - began) * 1000
-        return Outcome(bill, problems, elapsed)
+        return Outcome(outcome.bill, outcome.problems, elapsed)

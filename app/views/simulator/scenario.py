@@ -12,31 +12,17 @@ same paths, written ``packages[0].services[1].quantity``, name problems (see :fu
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from app.catalog.document.paths import parse_path as parse_path  # the one parser
+
 Path = tuple[str | int, ...]
 Doc = dict[str, Any]
 
-_TOKEN = re.compile(r"\[(\d+)\]|\.?([^.\[\]]+)")
-
-
-def parse_path(text: str) -> Path:
-    """``"packages[0].services[1].statuses[2].from"`` -> ``("packages", 0, ..., "from")``.
-
-    A leading ``$`` (JSON Path root) is ignored, so ``$.account.currency`` works too.
-    """
-    parts: list[str | int] = []
-    for index, key in _TOKEN.findall(text.strip()):
-        if index:
-            parts.append(int(index))
-        elif key and key != "$":
-            parts.append(key)
-    return tuple(parts)
 
 
 def format_path(path: Path) -> str:

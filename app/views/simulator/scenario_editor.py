@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.engine.problems import Problem
+from app.catalog.errors import Problem
 from app.views.simulator.account_form import AccountForm
 from app.views.simulator.catalog import CatalogLookup
 from app.views.simulator.packages_panel import PackagesPanel

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 from typing import Any
 
 import shiboken6
@@ -28,12 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.catalog.atomic_write import write_text_atomically
 from app.catalog.database import accounts, store
-from app.catalog.errors import ImportFailure
-from app.engine.problems import Problem
-from app.models.database import Database
-from app.models.failures import file_failure_message
+from app.catalog.database.store import Database
+from app.catalog.errors import ImportFailure, Problem
+from app.catalog.jobs import file_failure_message, read_document, write_file_atomically
 from app.views.simulator.bill_export import invoice_html, write_csv, write_pdf
 from app.views.simulator.bill_panel import BillPanel
 from app.views.simulator.compute import Outcome, Simulation, default_start
@@ -55,7 +52,8 @@ def demo_scenario() -> Doc | None:
     node = resource("demo", "account.json")
     if not node.is_file():
         return None
-    loaded: Doc = json.loads(node.read_text("utf-8"))
+    loaded = read_document(str(node), source="the demo account")
+    assert isinstance(loaded, dict)
     return loaded
 
 
@@ -65,9 +63,12 @@ class SimulatorView(QWidget):
     Signals:
         billComputed(object): after each recomputation, the :class:`Outcome` (bill or problems).
         statusMessage(str): a one-line message for the window's status bar.
+        changed(object): a scenario was saved, renamed, copied or deleted (``Changes``): the
+            window hands it to the other views (the tree's "in use" markers follow).
     """
 
     billComputed = Signal(object)
+    changed = Signal(object)
     statusMessage = Signal(str)
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
@@ -273,6 +274,8 @@ class SimulatorView(QWidget):
 
         A saved scenario without unsaved edits is read again, so catalog renames (which saved
         scenarios follow) show in the editor too."""
+        if changes is not None and not getattr(changes, "catalog", True):
+            return  # only scenarios or the export history: the snapshot still holds
         self.simulation = Simulation(store.snapshot_document(self.db))
         self.editor.set_lookup(self.simulation.lookup)
         if self.original_name is not None and self.stack.isClean():
@@ -291,7 +294,7 @@ class SimulatorView(QWidget):
         """Save the scenario under edit; problems that prevent it show beside their fields."""
         doc = self.scenario.snapshot()
         try:
-            accounts.save_account(self.db, doc, self.original_name)
+            self.changed.emit(accounts.save_account(self.db, doc, self.original_name))
         except ImportFailure as exc:
             self._save_problems = [p for p in exc.problems
                                    if p not in (self.outcome.problems if self.outcome else [])]
@@ -325,7 +328,7 @@ class SimulatorView(QWidget):
         if name is None:
             return
         doc = self._new_document(name)
-        accounts.save_account(self.db, doc)
+        self.changed.emit(accounts.save_account(self.db, doc))
         self._load(name, accounts.load_account(self.db, name))
         self._say(f"New scenario '{name}': add a package to see its bill.")
 
@@ -337,7 +340,7 @@ class SimulatorView(QWidget):
         new = NameDialog.ask(self, "Rename scenario", "New name:", old, taken)
         if new is None or new == old:
             return
-        accounts.rename_account(self.db, old, new)
+        self.changed.emit(accounts.rename_account(self.db, old, new))
         if old == self.original_name:
             self.original_name = new
             self.scenario.set(("account", "name"), new)  # the saved name, not an edit to undo
@@ -354,7 +357,7 @@ class SimulatorView(QWidget):
                              accounts.free_account_name(self.db, f"{source} copy"), taken)
         if new is None:
             return
-        accounts.duplicate_account(self.db, source, new)
+        self.changed.emit(accounts.duplicate_account(self.db, source, new))
         self._load(new, accounts.load_account(self.db, new))
         self._say(f"Duplicated '{source}' as '{new}'.")
 
@@ -366,7 +369,7 @@ class SimulatorView(QWidget):
                                     f"Delete the saved scenario '{name}'? This cannot be undone.")
         if answer != "yes":
             return
-        accounts.delete_account(self.db, name)
+        self.changed.emit(accounts.delete_account(self.db, name))
         remaining = accounts.list_accounts(self.db)
         if name == self.original_name:
             if remaining:
@@ -386,12 +389,10 @@ class SimulatorView(QWidget):
                 return False
         if not self._confirm_leave():
             return False
-        from app.catalog.document.safe_json import load_json_document
-
         try:
-            doc = load_json_document(Path(path).read_bytes(), source=path)
-        except (OSError, ImportFailure) as exc:
-            self._say(f"Cannot import {path}: {getattr(exc, 'message', exc)}", error=True)
+            doc = read_document(path)
+        except ImportFailure as exc:
+            self._say(f"Cannot import {path}: {exc.message}", error=True)
             return False
         problems = accounts.schema_problems(doc)
         if problems:
@@ -401,7 +402,7 @@ class SimulatorView(QWidget):
         assert isinstance(doc, dict)
         doc["account"]["name"] = accounts.free_account_name(self.db, doc["account"]["name"])
         try:
-            accounts.save_account(self.db, doc)
+            self.changed.emit(accounts.save_account(self.db, doc))
         except ImportFailure as exc:
             self._load(None, doc)
             self._say(f"Imported {path} but did not save it: {exc.message}", error=True)
@@ -424,7 +425,8 @@ class SimulatorView(QWidget):
             if not path:
                 return False
         try:
-            write_text_atomically(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+            write_file_atomically(path, (json.dumps(doc, indent=2, ensure_ascii=False)
+                                         + "\n").encode("utf-8"))
         except OSError as exc:
             self._say(file_failure_message(exc, path), error=True)
             return False
@@ -437,7 +439,7 @@ class SimulatorView(QWidget):
             return
         doc["account"]["name"] = accounts.free_account_name(self.db, doc["account"]["name"])
         try:
-            accounts.save_account(self.db, doc)
+            self.changed.emit(accounts.save_account(self.db, doc))
         except ImportFailure as exc:
             self._load(None, doc)
             self._say(f"The demo scenario does not fit this catalog: {exc.message}", error=True)

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from shared_files import KILLBILL, needs_shared
 
 from app.catalog.database import store
 from app.catalog.errors import ImportFailure, InUseError
@@ -188,15 +189,12 @@ def test_export_history(db: Any, spec_catalog: dict[str, Any]) -> None:
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(doc=catalogs())
-def test_export_of_import_is_identity(tmp_path: Path, doc: dict[str, Any]) -> None:
+def test_export_of_import_is_identity(make_db: Any, doc: dict[str, Any]) -> None:
     problems = [p for p in store.validate_document(doc) if p.severity == "error"]
     assert problems == [], problems
-    db = open_database(tmp_path / f"h{abs(hash(repr(doc)))}.sqlite")
-    try:
-        store.import_catalog(db, doc)
-        assert store.export_catalog(db) == doc
-    finally:
-        db.close()
+    db = make_db()
+    store.import_catalog(db, doc)
+    assert store.export_catalog(db) == doc
 
 
 def test_import_over_a_different_catalog(db: Any, spec_catalog: dict[str, Any],
@@ -209,11 +207,11 @@ def test_import_over_a_different_catalog(db: Any, spec_catalog: dict[str, Any],
     assert store.export_catalog(db) == spec_catalog
 
 
+@needs_shared("external", "killbill", "catalogs")
 def test_import_over_each_killbill_sample(db: Any, demo_catalog: dict[str, Any]) -> None:
     from app.catalog.killbill import killbill_to_catalog
 
-    shared = Path(__file__).resolve().parents[4] / "shared"
-    samples = sorted((shared / "external" / "killbill" / "catalogs").rglob("*.xml"))
+    samples = sorted((KILLBILL / "catalogs").rglob("*.xml"))
     assert samples
     for sample in samples:
         doc, _notes = killbill_to_catalog(sample.read_bytes())

@@ -14,6 +14,7 @@ from jsonschema import Draft202012Validator
 
 from app.catalog.document.lint import lint_catalog
 from app.catalog.document.validation import validate_catalog
+from app.catalog.jobs import check_catalog
 
 Doc = dict[str, Any]
 NO_SETTINGS = {"gl_code": None, "tax_category": None, "rate_plan": None, "tax_inclusive": None}
@@ -124,6 +125,11 @@ def warnings(doc: Doc) -> list[tuple[str, str]]:
     return [(p.path, p.message) for p in problems]
 
 
+def reported(doc: Doc) -> list[tuple[str, str, str]]:
+    """Everything the Checks tab and ``validate`` report: validation, then lint, each once."""
+    return [(p.path, p.message, p.severity) for p in check_catalog(doc)]
+
+
 def only(doc: Doc) -> tuple[str, str]:
     found = warnings(doc)
     assert len(found) == 1, found
@@ -138,8 +144,11 @@ def test_base_is_valid_and_clean() -> None:
 def test_spec_example_smells(spec_catalog: Doc) -> None:
     assert [p.path for p in lint_catalog(spec_catalog)] == [
         "promo_codes[0].code",  # SPRING: no discount uses it
-        "packages[0].frequencies[0].price_books.standard.USD.recurring[0].tiers",  # tiering none
     ]
+    # tiers under tiering none: validation's warning, reported once
+    tiers = "packages[0].frequencies[0].price_books.standard.USD.recurring[0].tiers"
+    assert [(p.path, p.severity) for p in check_catalog(spec_catalog)] == [
+        (tiers, "warning"), ("promo_codes[0].code", "warning")]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -202,10 +211,14 @@ def test_bundle_uses_first_tier_as_unit_price() -> None:
 def test_frequency_with_no_enabled_currency() -> None:
     doc = base()
     bundle(doc)["currencies"] = []
-    assert only(doc) == (
-        f"{BUN}.currencies",
-        "no currency is enabled: the frequency cannot be sold (Active stays disabled until a "
-        "currency is enabled)")
+    bundle(doc)["active"] = False
+    assert (f"{BUN}.currencies",
+            "no currency is enabled: the frequency cannot be sold (Active stays disabled until a "
+            "currency is enabled)") in warnings(doc)
+    bundle(doc)["active"] = True  # then validation's error, and no second report from lint
+    assert [r for r in reported(doc) if "no currency" in r[1] or "needs at least" in r[1]] == [
+        (f"{BUN}.active", "an active package frequency needs at least one enabled currency "
+                          "(enable a currency, or make the frequency inactive)", "error")]
 
 
 def test_currency_enabled_without_prices() -> None:
@@ -221,9 +234,8 @@ def test_bracket_without_counting_rule_is_an_error_not_a_smell() -> None:
     doc = base()
     internet(doc)["tiering"] = "bracket"
     assert warnings(doc) == []
-    assert [(p.path, p.message) for p in validate_catalog(doc)] == [
-        (f"{INET}.counting_rule",
-         "bracket tiering needs a counting rule (it counts the units that pick the tier)")]
+    assert reported(doc) == [(f"{INET}.counting_rule", "bracket tiering needs a counting rule "
+                              "(it counts the units that pick the tier)", "error")]
 
 
 def test_counting_rule_without_bracket_tiering() -> None:
@@ -238,15 +250,15 @@ def test_tiers_with_tiering_none() -> None:
     usd(internet(doc))["recurring"][0]["tiers"] = {"Active": [{"end": None, "amount": "1"}]}
     usd(internet(doc))["one_time"][0]["tiers"] = [{"end": None, "amount": "1"}]
     ignored = "tiers are set but the frequency's tiering is none: they would be ignored"
-    assert warnings(doc) == [
-        (f"{INET}.price_books.standard.USD.recurring[0].tiers", ignored),
-        (f"{INET}.price_books.standard.USD.one_time[0].tiers", ignored),
+    assert reported(doc) == [
+        (f"{INET}.price_books.standard.USD.recurring[0].tiers", ignored, "warning"),
+        (f"{INET}.price_books.standard.USD.one_time[0].tiers", ignored, "warning"),
     ]
     usd(internet(doc))["one_time"][0]["amount"] = None  # the engine then takes the first tier
-    assert warnings(doc)[1] == (
+    assert reported(doc)[1] == (
         f"{INET}.price_books.standard.USD.one_time[0].tiers",
         "tiers are set but the frequency's tiering is none: only the first tier's amount would "
-        "be charged")
+        "be charged", "warning")
 
 
 def test_price_for_a_cancelled_status() -> None:
@@ -263,17 +275,16 @@ def test_price_for_a_cancelled_status() -> None:
 def test_discount_that_ends_before_it_starts() -> None:
     doc = base()
     usd(bundle(doc))["recurring"][2]["discounts"][0]["end"] = "2025-12-31"
-    assert only(doc) == (
+    assert reported(doc) == [(
         f"{BUN}.price_books.standard.USD.recurring[2].discounts[0].end",
-        "the discount ends (2025-12-31) before it starts (2026-01-01): it never applies")
+        "the discount ends (2025-12-31) before it starts (2026-01-01)", "error")]
 
 
 def test_promo_code_that_ends_before_it_starts() -> None:
     doc = base()
     doc["promo_codes"][0]["discount"].update(start="2026-05-01", end="2026-04-30")
-    assert only(doc) == ("promo_codes[0].discount.end", "the promo code ends (2026-04-30) "
-                                                        "before it starts (2026-05-01): it "
-                                                        "never applies")
+    assert reported(doc) == [("promo_codes[0].discount.end", "the discount ends (2026-04-30) "
+                              "before it starts (2026-05-01)", "error")]
 
 
 def test_promo_code_no_discount_uses() -> None:
@@ -288,11 +299,12 @@ def test_transition_charge_on_a_non_fee_service() -> None:
     doc = base()
     usd(internet(doc))["transitions"][0]["charge_service"] = "Modem"
     # the fee service is now unpriced as well
-    assert warnings(doc) == [
-        ("packages[0].services[3]",
-         "service 'Fee' has no price in any frequency or price book of package 'Internet'"),
+    assert reported(doc) == [
         (f"{INET}.price_books.standard.USD.transitions[0].charge_service",
-         "transition charge on 'Modem', which is not a fee service (base type recurring)"),
+         "charge service 'Modem' must be a fee service (base type fee), not recurring", "error"),
+        ("packages[0].services[3]",
+         "service 'Fee' has no price in any frequency or price book of package 'Internet'",
+         "warning"),
     ]
 
 

@@ -13,20 +13,17 @@ from typing import Any
 import jsonschema
 import pytest
 import xmlschema
+from shared_files import KILLBILL, needs_shared
 
 from app.catalog.errors import ImportFailure
 from app.catalog.killbill import MappingNote, catalog_to_killbill, importer, killbill_to_catalog
 from app.package_data import schema
 
 DATA = Path(__file__).parent.parent / "data"
-KILLBILL = Path(__file__).resolve().parents[3].parent / "shared" / "external" / "killbill"
 SAMPLES = sorted((KILLBILL / "catalogs").rglob("*.xml"))
 WHEN = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
-pytestmark = pytest.mark.skipif(
-    not (KILLBILL / "catalog.xsd").exists(),
-    reason="shared/external/killbill is not beside the repository",
-)
+pytestmark = needs_shared("external", "killbill", "catalog.xsd")
 
 
 @cache

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from model_testers import check_model
 from PySide6.QtCore import QDate, QModelIndex, QPoint, Qt
 from PySide6.QtWidgets import QComboBox, QInputDialog, QMessageBox, QTableView
 
@@ -170,6 +171,7 @@ def test_seed_guides_end_to_end_export_as_written_by_hand(
     # seed 000: Create Package: Enabled, Name, Company, Rollup Services, Services with + and -
     panel.add_package_action.trigger()
     form = editor.form
+    check_model(form.services_model)  # through the services added, renamed and removed below
     assert editor.pages.currentWidget() is form
     assert not form.header.save_button.isEnabled()  # the name is required
     qtbot.keyClicks(form.name_edit, "Fiber Max")

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtTest import QAbstractItemModelTester
+from model_testers import check_model
 from PySide6.QtWidgets import QDialog, QFileDialog
 
 from app.catalog.database import store
@@ -110,7 +110,7 @@ def test_the_dialog_lists_the_changes(qtbot: Any, demo_db: Any,
     changes = diff_catalogs(store.export_catalog(demo_db), new)
     dialog = ImportPreviewDialog(None, source="new.json", changes=changes)
     qtbot.addWidget(dialog)
-    QAbstractItemModelTester(dialog.model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    check_model(dialog.model)
     assert "new.json" in dialog.header.text()
     [(kind, name, action, field, old, new_value)] = dialog.model.rows()
     assert (kind, name, action, field, new_value) == (

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from model_testers import check_model
 from PySide6.QtCore import Qt
-from PySide6.QtTest import QAbstractItemModelTester
 
 from app.views.catalog.dialogs.tiers import TieredChargesDialog
 
@@ -25,9 +25,7 @@ def _dialog(
         minor_units=minor_units,
     )
     qtbot.addWidget(dialog)
-    QAbstractItemModelTester(
-        dialog.model, QAbstractItemModelTester.FailureReportingMode.Fatal, dialog
-    )
+    check_model(dialog.model)
     with qtbot.waitActive(dialog):  # keys and shortcuts go to the active window
         dialog.show()
     return dialog

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from model_testers import check_model
 from PySide6.QtCore import Qt
-from PySide6.QtTest import QAbstractItemModelTester
 
 from app.catalog.database import store
 from app.views.review.changes import COLUMNS, ChangesView, show_value
@@ -19,7 +19,7 @@ PACKAGE = "Fiber Internet"
 def make_view(qtbot: Any, db: Any) -> ChangesView:
     view = ChangesView(db)
     qtbot.addWidget(view)
-    QAbstractItemModelTester(view.model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    check_model(view.model)
     view.resize(900, 400)
     view.show()
     return view

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from model_testers import check_model
 from PySide6.QtCore import Qt
-from PySide6.QtTest import QAbstractItemModelTester
 
 from app.catalog.database import store
 from app.views.review.checks import LintView
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 def make_view(qtbot: Any, db: Any) -> LintView:
     view = LintView(db)
     qtbot.addWidget(view)
-    QAbstractItemModelTester(view.model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    check_model(view.model)
     return view
 
 
@@ -60,3 +60,72 @@ def test_refreshes_when_shown_after_a_change_and_on_the_button(
     deactivate_all_frequencies(demo_db, "Home Phone")
     qtbot.mouseClick(view.refresh_button, Qt.MouseButton.LeftButton)
     assert view.model.rowCount() == 2
+
+
+def test_lists_each_problem_once_as_validate_does(qtbot: Any, db: Any, spec_catalog: Any,
+                                                  tmp_path: Any) -> None:
+    """The spec's catalog has tiers under tiering none: one warning from ``validate``, and one
+    row here (the rule used to be written in validation and in lint, and the tab showed both)."""
+    import json
+
+    from click.testing import CliRunner
+
+    from app.cli import cli
+
+    store.import_catalog(db, spec_catalog)
+    path = tmp_path / "saved.json"
+    path.write_text(json.dumps(store.export_catalog(db)), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    prefix = f"{path}: warning: "
+    from_cli = sorted(line.removeprefix(prefix) for line in result.stderr.splitlines())
+    view = make_view(qtbot, db)
+    shown = sorted(f"{p}: {m}" for _s, p, m in view.model.rows())
+    assert shown == from_cli
+    assert len(shown) == len(set(shown)) == 2  # the ignored tiers, the unused promo code
+
+
+def test_an_entry_names_the_place_in_the_catalogs_words_and_opens_it(
+        qtbot: Any, db: Any, spec_catalog: Any) -> None:
+    """The spec catalog's ignored tiers: the row says where in the catalog's words, and Enter
+    on it opens the frequency at the Recurring tab, on the price book, currency and row."""
+    from app.views.main_window import MainWindow
+
+    store.import_catalog(db, spec_catalog)
+    window = MainWindow(db)
+    qtbot.addWidget(window, before_close_func=lambda w: w.editor._drop_draft())
+    window.show()
+    window.tabs.setCurrentIndex(4)
+    view = window.lint_view
+    assert isinstance(view, LintView)
+    check_model(view.model)
+    rows = [view.model.data(view.model.index(r, 1)) for r in range(view.model.rowCount())]
+    assert "Home Bundle Monthly › Standard › USD › Internet 100 › Tiers" in rows
+    row = rows.index("Home Bundle Monthly › Standard › USD › Internet 100 › Tiers")
+    tooltip = view.model.data(view.model.index(row, 1), Qt.ItemDataRole.ToolTipRole)
+    assert tooltip.startswith("packages[0].frequencies[0].price_books.standard.USD.recurring[0]")
+    view.table.setFocus()
+    view.table.setCurrentIndex(view.model.index(row, 2))
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert window.tabs.currentIndex() == 0
+    editor = window.editor
+    assert editor.draft is not None and editor.draft.doc["name"] == "Home Bundle"
+    fp = editor.frequency_panel
+    assert fp.tabs.currentWidget() is fp.recurring_tab
+    assert (fp.selection.book, fp.selection.currency) == ("standard", "USD")
+    current = fp.recurring_tab.view.currentIndex()
+    assert current.isValid() and fp.recurring_tab.model.services[current.row()] == "Internet 100"
+
+
+def test_a_reference_problem_opens_its_row_in_setup(qtbot: Any, db: Any,
+                                                    spec_catalog: Any) -> None:
+    from app.views.main_window import MainWindow
+
+    store.import_catalog(db, spec_catalog)
+    window = MainWindow(db)
+    qtbot.addWidget(window, before_close_func=lambda w: w.editor._drop_draft())
+    window.show()
+    assert window.open_problem("services[1].tax_category")
+    assert window.tabs.currentIndex() == 1
+    setup = window.setup_view
+    assert setup is not None and setup.kind() == "services" and setup.current_row() == 1

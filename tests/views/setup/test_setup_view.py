@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from model_testers import checked
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox, QTableView
 
 from app.catalog.database import store
@@ -27,9 +27,7 @@ def spec_db(db: Any, spec_catalog: dict[str, Any]) -> Any:
 def view(qtbot: Any, spec_db: Any) -> SetupView:
     widget = SetupView(spec_db)
     qtbot.addWidget(widget)
-    fatal = QAbstractItemModelTester.FailureReportingMode.Fatal
-    for model in (widget.kinds_model, widget.model, *(n.model for n in widget.nested)):
-        QAbstractItemModelTester(model, fatal, widget)
+    checked((widget.kinds_model, widget.model, *(n.model for n in widget.nested)))
     widget.resize(1000, 600)
     widget.show()
     return widget

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from model_testers import checked
 from PySide6.QtCore import Qt
-from PySide6.QtTest import QAbstractItemModelTester
 
 from app.catalog.database import accounts
 from app.views.common.money import format_money
@@ -59,10 +59,8 @@ def view(qtbot: Any, demo_db: Any) -> SimulatorView:
     accounts.save_account(demo_db, JANE)
     widget = SimulatorView(demo_db)
     qtbot.addWidget(widget)
-    mode = QAbstractItemModelTester.FailureReportingMode.Fatal
     panel = widget.bill_panel
-    widget._testers = [QAbstractItemModelTester(m, mode, widget)  # type: ignore[attr-defined]
-                       for m in (panel.lines_model, panel.totals_model, panel.problems_model)]
+    checked((panel.lines_model, panel.totals_model, panel.problems_model))
     widget.resize(1400, 900)
     widget.show()
     assert widget.outcome is not None and widget.outcome.bill is not None

@@ -7,9 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from model_testers import checked
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QComboBox, QDateEdit, QSpinBox, QTableView, QWidget
 
 from app.catalog.database import accounts
@@ -28,22 +28,21 @@ def _no_modal_questions(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(QuestionDialog, "ask", classmethod(unexpected))
 
 
-def _testers(view: SimulatorView) -> list[QAbstractItemModelTester]:
+def _testers(view: SimulatorView) -> list[Any]:
     editor = view.editor
     models = [editor.packages_panel.packages_model, editor.packages_panel.services_model,
               editor.timeline_panel.model, editor.usage_panel.model,
               editor.account_form.promo_model, view.list_panel.model,
               view.bill_panel.lines_model, view.bill_panel.totals_model,
               view.bill_panel.problems_model]
-    mode = QAbstractItemModelTester.FailureReportingMode.Fatal
-    return [QAbstractItemModelTester(m, mode, view) for m in models]
+    return checked(models)
 
 
 @pytest.fixture
 def view(qtbot: Any, demo_db: Any, monkeypatch: pytest.MonkeyPatch) -> SimulatorView:
     widget = SimulatorView(demo_db)
     qtbot.addWidget(widget)
-    widget._testers = _testers(widget)  # type: ignore[attr-defined]
+    _testers(widget)
     widget.resize(1400, 900)
     widget.show()
     monkeypatch.setattr(NameDialog, "ask", classmethod(lambda cls, *a, **k: "Jane Doe"))

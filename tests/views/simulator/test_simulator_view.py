@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from model_testers import check_model
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QComboBox, QDateEdit, QSpinBox, QTableView, QWidget
 
 from app.catalog.database import accounts, store
@@ -67,8 +67,7 @@ def names(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def _view(qtbot: Any, db: Any) -> SimulatorView:
     widget = SimulatorView(db)
     qtbot.addWidget(widget)
-    widget._tester = QAbstractItemModelTester(  # type: ignore[attr-defined]
-        widget.list_panel.model, QAbstractItemModelTester.FailureReportingMode.Fatal, widget)
+    check_model(widget.list_panel.model)
     widget.resize(1400, 900)
     widget.show()
     return widget

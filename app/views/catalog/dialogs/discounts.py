@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.catalog.document.rules import percent_problem, sentence
 from app.views.common.fields import ERROR_COLOUR, ErrorLabel, note, required, with_error
 from app.views.common.icons import icon
 from app.views.common.money import MoneyEdit
@@ -92,8 +93,8 @@ def problems_of(d: Discount) -> dict[str, str]:
     amount = d.get("amount")
     if amount is None:
         out["amount"] = "An amount is required."
-    elif d.get("type") == "percent" and Decimal(amount) > 100:
-        out["amount"] = "A percent discount is at most 100."
+    elif (problem := percent_problem(str(d.get("type")), Decimal(amount))) is not None:
+        out["amount"] = sentence(problem)
     return out
 
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.catalog.document.rules import sentence, tier_end_problem
 from app.views.common.fields import ErrorLabel, note, with_error
 from app.views.common.money import MoneyEdit
 
@@ -363,13 +364,9 @@ class TieredChargesDialog(QDialog):
         if end > MAX_END:
             self.end_error.show_error(f"End can be at most {MAX_END:,}.")
             return False
-        lower = tiers[row - 1]["end"] if row > 0 else 0
-        if end <= lower:
-            self.end_error.show_error(
-                "End must be at least 1."
-                if row == 0
-                else f"End must be more than {lower}, the end of tier {row}."
-            )
+        problem = tier_end_problem(row, end, tiers[row - 1]["end"] if row > 0 else None)
+        if problem:
+            self.end_error.show_error(sentence(problem))
             return False
         upper = tiers[row + 1]["end"] if row < last else None
         if upper is not None and end >= upper:

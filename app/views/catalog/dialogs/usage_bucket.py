@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.catalog.document.rules import bucket_threshold_problem
 from app.views.common.fields import ErrorLabel, note
 from app.views.setup.delegates import MoneyDelegate
 
@@ -281,10 +282,9 @@ class UsageBucketDialog(QDialog):
         previous: Decimal | None = None
         for row, tier in enumerate(self.model.tiers):
             threshold = Decimal(tier["threshold"])
-            if previous is not None and threshold <= previous:
-                out.append(
-                    f"Tier {row + 1}: the threshold must be more than tier {row}'s ({previous})."
-                )
+            problem = bucket_threshold_problem(row, threshold, previous)
+            if problem:
+                out.append(f"Tier {row + 1}: {problem}.")
             previous = threshold
         return out
 
