@@ -31,6 +31,7 @@ from app.views.catalog.frequency_panel import FrequencyPanel
 from app.views.catalog.package_form import PackageForm
 from app.views.catalog.packages_model import summary_of
 from app.views.catalog.packages_panel import PackagesPanel
+from app.views.common.money import open_amount_problems
 from app.views.common.undo import SAVED_NAME, PackageDraft
 
 
@@ -264,7 +265,8 @@ class CatalogEditor(QSplitter):
             doc["name"] = self.form.name_text()
         elif self.pages.currentWidget() is self.frequency_panel and self.frequency_row is not None:
             self.frequency_panel.typed(doc["frequencies"][self.frequency_row])
-        return editing.missing_required(doc, self.reference)
+        amounts = open_amount_problems(self.pages.currentWidget())
+        return editing.missing_required(doc, self.reference) + amounts
 
     def _update_state(self) -> None:
         if not isValid(self.stack):  # the window is being destroyed
@@ -336,6 +338,10 @@ class CatalogEditor(QSplitter):
             return True
         self._commit_page()
         missing = self.missing()
+        amounts = open_amount_problems(self.pages.currentWidget())
+        if amounts:
+            self.statusMessage.emit("Not saved: " + "; ".join(amounts))
+            return False
         if missing:
             self.statusMessage.emit("Fill the required fields first: " + "; ".join(missing))
             return False
