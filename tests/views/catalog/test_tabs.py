@@ -74,15 +74,6 @@ def choose(combo: QComboBox, data: Any) -> None:
     combo.activated.emit(index)
 
 
-@pytest.fixture
-def window(qtbot: Any, demo_db: Any) -> MainWindow:
-    win = MainWindow(demo_db)
-    qtbot.addWidget(win, before_close_func=lambda w: w.editor._drop_draft())
-    win.resize(1280, 800)
-    win.show()
-    return win
-
-
 def select(window: MainWindow, package: str, frequency: int | None = 0) -> None:
     row = window.editor.panel.model.row_of_name(package)
     assert row is not None
