@@ -148,13 +148,18 @@ def clone_frequency(frequency: Doc, taken: Iterable[str]) -> Doc:
 
 def clone_package(package: Doc, taken_packages: Iterable[str],
                   taken_frequencies: Iterable[str]) -> Doc:
-    """A copy of a package and its frequencies, every name followed by ``(copy)``; enabled."""
+    """A copy of a package and its frequencies, every name followed by ``(copy)``: a new
+    product, so enabled, without the SKUs (codes of the original product), and each frequency
+    active when it can be sold (it has a currency), whatever the original's state (the seed's
+    advice is to disable a package in use and create a new one)."""
     clone = copy.deepcopy(package)
     clone["name"] = copy_name(package["name"], taken_packages)
     clone["enabled"] = True
     used = set(taken_frequencies)
     for freq in clone["frequencies"]:
         freq["name"] = copy_name(freq["name"], used)
+        freq["sku"] = None
+        freq["active"] = bool(freq.get("currencies"))
         used.add(freq["name"])
     return clone
 

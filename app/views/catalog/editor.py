@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QLabel,
@@ -224,6 +224,13 @@ class CatalogEditor(QSplitter):
             self._open_row(row_now, frequency_row)
 
     def _reselect(self) -> None:
+        """Highlight what the panel edits again (after Cancel). Deferred: a click is still
+        being handled by the tree, which would otherwise select the clicked row after us."""
+        QTimer.singleShot(0, self._select_edited)
+
+    def _select_edited(self) -> None:
+        if not isValid(self):
+            return
         row = self.panel.model.row_of_key(self.draft_key) if self.draft_key else None
         self.panel.select(row, self.frequency_row if row is not None else None)
 
@@ -473,6 +480,16 @@ class CatalogEditor(QSplitter):
             return
         else:
             what, name = "package", draft.saved_name or ""
+        users = store.package_users(self.db, name) if what == "package" else \
+            store.frequency_users(self.db, name)
+        if users:  # refused before asking, with the reason and what to do instead
+            untick = "Enabled" if what == "package" else "Active"
+            QMessageBox.information(
+                self, f"Cannot delete {what}",
+                f"The {what} '{name}' is used by {len(users)} account(s) "
+                f"({', '.join(users[:3])}) and cannot be deleted. Deactivate it instead "
+                f"(untick {untick}): existing accounts keep it, new ones cannot choose it.")
+            return
         if not self.confirm_leave() or self.draft is None:
             return
         answer = QMessageBox.question(self, f"Delete {what}", f"Delete the {what} '{name}'?",
@@ -510,6 +527,18 @@ class CatalogEditor(QSplitter):
         if self.draft is None:
             return
         frequency_row = self.frequency_row
+        if frequency_row is None:
+            what, name = "package", self.draft.doc["name"]
+        else:
+            what, name = "package frequency", self.draft.frequency(frequency_row)["name"]
+        answer = QMessageBox.question(
+            self, f"Deactivate {what}",
+            f"Deactivate the {what} '{name}' and save? New accounts can no longer choose it; "
+            "existing accounts keep it. Undo (Ctrl+Z) turns it back on.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
         if not self.confirm_leave() or self.draft is None:
             return
         if frequency_row is None:
