@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._tab_changed)
         self.editor.catalogChanged.connect(lambda changes: self._broadcast(changes, self.editor))
         self.editor.dirtyChanged.connect(lambda _d: self._update_title())
+        self.editor.stackChanged.connect(self._editor_stack_changed)
         self.editor.simulateRequested.connect(self.simulate_frequency)
         self.editor.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.catalogChanged.connect(self._deliver)
@@ -196,6 +197,13 @@ class MainWindow(QMainWindow):
         editing_catalog = index == 0
         self.save_action.setEnabled(editing_catalog)
         self.discard_action.setEnabled(editing_catalog)
+
+    def _editor_stack_changed(self, stack: QUndoStack) -> None:
+        """The catalog editor now undoes on ``stack`` (another package's history)."""
+        if stack not in self.undo_group.stacks():
+            self.undo_group.addStack(stack)
+        if self.tabs.currentWidget() is self.editor:
+            self.undo_group.setActiveStack(stack)
 
     def _update_title(self) -> None:
         marker = " *" if self.editor.is_dirty() else ""

@@ -272,3 +272,50 @@ def test_context_menu_has_the_actions_and_simulate(window: MainWindow) -> None:
     assert texts[-1] == "Simulate an account with this package"
     assert all(a.isEnabled() for a in (panel.clone_action, panel.delete_action))
     assert not panel.add_package_action.icon().isNull()
+
+
+def test_undo_survives_a_change_of_selection(
+        qtbot: Any, window: MainWindow, demo_db: Any) -> None:
+    editor = window.editor
+    select(window, "Mobile", 0)
+    editor.frequency_panel.name_edit.setText("Mobile Monthly Plus")
+    editor.frequency_panel.commit()
+    assert editor.save()
+    select(window, "Home Phone", 0)  # another package: its own (empty) history
+    assert not window.undo_action.isEnabled()
+    select(window, "Mobile", 0)  # back: the saved rename can be undone
+    assert window.undo_action.isEnabled()
+    window.undo_action.trigger()
+    assert editor.frequency_panel.name_edit.text() == "Mobile Monthly"
+    assert editor.is_dirty()
+
+
+def test_deleting_a_package_asks_first_and_undo_brings_it_back(
+        qtbot: Any, window: MainWindow, demo_db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    before = store.package_document(demo_db, "Mobile")
+    select(window, "Mobile", None)
+    window.editor.panel.delete_action.trigger()
+    assert "Mobile" not in [p.name for p in store.package_summaries(demo_db)]
+    assert "Mobile" not in visible(window.editor.panel)
+    assert window.undo_action.isEnabled() and "Delete package Mobile" in window.undo_action.text()
+    window.undo_action.trigger()
+    assert store.package_document(demo_db, "Mobile") == before
+    qtbot.waitUntil(lambda: window.editor.draft is not None
+                    and window.editor.draft.doc["name"] == "Mobile")
+    assert "Mobile" in visible(window.editor.panel)
+
+
+def test_deleting_a_saved_frequency_can_be_undone(
+        qtbot: Any, window: MainWindow, demo_db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    select(window, "Fiber Internet", 1)
+    window.editor.panel.delete_action.trigger()
+    assert [f["name"] for f in store.package_document(demo_db, "Fiber Internet")[
+        "frequencies"]] == ["Fiber Internet Monthly"]
+    window.undo_action.trigger()
+    assert visible(window.editor.panel)["Fiber Internet"] == ["Fiber Internet Monthly",
+                                                              "Fiber Internet Annual"]
+    assert window.editor.is_dirty()  # Save writes it back
+    assert window.editor.save()
+    assert len(store.package_document(demo_db, "Fiber Internet")["frequencies"]) == 2
