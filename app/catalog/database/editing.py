@@ -86,6 +86,34 @@ def package_tree(db: Database) -> list[tuple[str, bool, list[tuple[Any, ...]]]]:
                                      "ORDER BY position, id").fetchall()]
 
 
+def package_search_terms(db: Database) -> dict[str, tuple[str, dict[str, str]]]:
+    """What the Packages filter also matches, per package name: ``(its company and services,
+    {frequency name: SKU})``, read in three plain queries."""
+    with db.engine.connect() as conn:
+        words: dict[int, list[str]] = {}
+        for pid, company in conn.exec_driver_sql(
+                "SELECT package.id, company.name FROM package "
+                "JOIN company ON company.id = package.company_id").fetchall():
+            words.setdefault(pid, []).append(company)
+        for pid, service in conn.exec_driver_sql(
+                "SELECT package_service.package_id, service.name FROM package_service "
+                "JOIN service ON service.id = package_service.service_id").fetchall():
+            words.setdefault(pid, []).append(service)
+        skus: dict[int, dict[str, str]] = {}
+        for pid, name, sku in conn.exec_driver_sql(
+                "SELECT package_id, name, sku FROM package_frequency "
+                "WHERE sku IS NOT NULL").fetchall():
+            skus.setdefault(pid, {})[name] = sku
+        return {name: (" ".join(words.get(pid, [])), skus.get(pid, {}))
+                for pid, name in conn.exec_driver_sql("SELECT id, name FROM package")}
+
+
+def search_terms_of(package: Doc) -> tuple[str, dict[str, str]]:
+    """:func:`package_search_terms` of a package document (the draft being edited)."""
+    words = ([package["company"]] if package.get("company") else []) + list(package["services"])
+    return " ".join(words), {f["name"]: f["sku"] for f in package["frequencies"] if f.get("sku")}
+
+
 def package_summary(db: Database, name: str) -> PackageSummary | None:
     """The Packages panel's summary of one package, or None when it does not exist."""
     pkg = _t(m.Package)

@@ -37,10 +37,11 @@ from app.views.common.undo import SAVED_NAME, PackageDraft
 
 def shown_in_tree(path: Any) -> bool:
     """Whether a change of the draft at ``path`` changes what the Packages panel shows."""
-    if not path or path in (("name",), ("enabled",), ("frequencies",)):
-        return True
+    if not path or path[:1] in (("name",), ("enabled",), ("frequencies",), ("services",),
+                                ("company",)) and len(path) <= 2:
+        return True  # (services and company: what the filter matches)
     return len(path) >= 3 and path[0] == "frequencies" and path[2] in (
-        "name", "active", "bill_frequency")
+        "name", "active", "bill_frequency", "sku")
 
 
 class CatalogEditor(QSplitter):
@@ -112,8 +113,12 @@ class CatalogEditor(QSplitter):
         self.reference = store.reference_document(self.db)
         self.form.set_reference(self.reference)
         self.frequency_panel.set_reference(self.reference)
-        self.panel.load(editing.package_tree(self.db))
+        self._load_tree()
         self.pages.setCurrentWidget(self.empty)
+
+    def _load_tree(self) -> None:
+        self.panel.load(editing.package_tree(self.db))
+        self.panel.model.set_search_terms(editing.package_search_terms(self.db))
 
     def set_database(self, db: Database) -> None:
         self.db = db
@@ -129,7 +134,7 @@ class CatalogEditor(QSplitter):
         if "packages" in changes.kinds:
             keep = self._current_names()
             self._drop_draft()
-            self.panel.load(editing.package_tree(self.db))
+            self._load_tree()
             self._reselect_names(keep)
         elif self.draft is not None:
             if self.stack.isClean() and not self.draft.is_new:
@@ -312,6 +317,7 @@ class CatalogEditor(QSplitter):
         saved = editing.package_summary(self.db, draft.saved_name) if draft.saved_name else None
         self.panel.model.update_package(row, summary_of(draft.doc, saved),
                                         dirty=self.is_dirty(), new=draft.is_new)
+        self.panel.model.set_package_terms(row, editing.search_terms_of(draft.doc))
         self.panel.select(row, self.frequency_row)
 
     # --- state
@@ -591,7 +597,7 @@ class CatalogEditor(QSplitter):
         except (ImportFailure, InUseError) as exc:
             QMessageBox.warning(self, "Cannot restore the package", exc.message)
             return
-        self.panel.load(editing.package_tree(self.db))
+        self._load_tree()
         self.statusMessage.emit(f"Restored package '{doc['name']}'")
         self.catalogChanged.emit(changes)
         # opened once the undo is over: opening it changes the undo stack
@@ -605,7 +611,7 @@ class CatalogEditor(QSplitter):
         except InUseError as exc:
             QMessageBox.warning(self, "Cannot delete package", exc.message)
             return
-        self.panel.load(editing.package_tree(self.db))
+        self._load_tree()
         self.pages.setCurrentWidget(self.empty)
         self.catalogChanged.emit(changes)
 

@@ -98,9 +98,9 @@ def test_tree_model_and_filter_pass_the_model_tester(qtbot: Any) -> None:
 def test_filter_narrows_as_you_type(qtbot: Any, window: MainWindow) -> None:
     panel = window.editor.panel
     assert len(visible(panel)) == 7
-    qtbot.keyClicks(panel.filter_edit, "fiber")
+    qtbot.keyClicks(panel.filter_edit, "fiber")  # names, and the company Northwind Fiber
     assert set(visible(panel)) == {"Fiber Internet", "Fiber TV Bundle", "Fiber TV",
-                                   "Fiber Home 50 (2023)"}
+                                   "Fiber Home 50 (2023)", "Home Phone", "Mobile"}
     qtbot.keyClicks(panel.filter_edit, " tv")
     # a package whose name matches shows all its frequencies
     assert visible(panel) == {"Fiber TV Bundle": ["Fiber TV Bundle Monthly"],
@@ -113,6 +113,25 @@ def test_filter_narrows_as_you_type(qtbot: Any, window: MainWindow) -> None:
     assert panel.view.isExpanded(panel.proxy.index(0, 0))
     panel.filter_edit.clear()
     assert len(visible(panel)) == 7
+
+
+def test_filter_also_matches_sku_service_and_company(qtbot: Any, window: MainWindow) -> None:
+    panel = window.editor.panel
+    qtbot.keyClicks(panel.filter_edit, "fi-a")  # a SKU: only that frequency
+    assert visible(panel) == {"Fiber Internet": ["Fiber Internet Annual"]}
+    panel.filter_edit.clear()
+    qtbot.keyClicks(panel.filter_edit, "northwind business")  # a company
+    assert visible(panel) == {"Business Lines": ["Business Lines Monthly"]}
+    panel.filter_edit.clear()
+    qtbot.keyClicks(panel.filter_edit, "mobile data")  # a service
+    assert set(visible(panel)) == {"Mobile"}
+    # a SKU typed in the form is found at once
+    select(window, "Home Phone", 0)
+    window.editor.frequency_panel.sku_edit.setText("HP-NEW")
+    window.editor.frequency_panel.commit()
+    panel.filter_edit.clear()
+    qtbot.keyClicks(panel.filter_edit, "hp-new")
+    assert visible(panel) == {"Home Phone": ["Home Phone Monthly"]}
 
 
 def test_delete_is_refused_while_an_account_uses_the_frequency(
