@@ -95,6 +95,8 @@ class CatalogEditor(QSplitter):
         self.panel.deleteRequested.connect(self.delete)
         self.panel.deactivateRequested.connect(self.deactivate)
         self.panel.simulateRequested.connect(self._simulate)
+        self.panel.renameRequested.connect(self.rename)
+        self.addAction(self.panel.add_package_action)  # Ctrl+N anywhere in the Catalog tab
         for page in (self.form, self.frequency_panel):
             page.saveRequested.connect(self.save)
             page.discardRequested.connect(self.discard)
@@ -641,6 +643,15 @@ class CatalogEditor(QSplitter):
             self.draft.set(("frequencies", frequency_row, "active"), False,
                            "Deactivate frequency")
         self.save()
+
+    def rename(self) -> None:
+        """F2 in the tree: into the name field of what is selected, its text selected."""
+        edit = self.form.name_edit if self.pages.currentWidget() is self.form else \
+            self.frequency_panel.name_edit if self.pages.currentWidget() is \
+            self.frequency_panel else None
+        if edit is not None:
+            edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            edit.selectAll()
 
     def _simulate(self) -> None:
         draft = self.draft

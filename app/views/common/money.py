@@ -8,7 +8,8 @@ beside it. Amounts stay :class:`decimal.Decimal` (or their exact text) to the da
 
 - :func:`parse_amount` reads what a person typed (or raises :class:`AmountError`).
 - :class:`MoneyEdit` is the editor (a ``QLineEdit``), :class:`AmountNote` the label beside it.
-- :class:`MoneyDelegate` is the item delegate of every grid cell holding an amount.
+- :class:`MoneyDelegate` is the item delegate of every grid cell holding an amount, and
+  :func:`grid_keys` the keys of such a grid (Del clears, F2 edits, Enter moves down).
 """
 
 from __future__ import annotations
@@ -39,8 +40,9 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QPainter, QPalette
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QPainter, QPalette
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QLabel,
     QLineEdit,
     QStyledItemDelegate,
@@ -394,9 +396,11 @@ class MoneyDelegate(QStyledItemDelegate):
     Signals:
         told(str, bool): a message about the open cell: the parsed value (False) or why it is
             not an amount (True); ("", False) when the editor closes.
+        entered(): a valid amount was committed with Return or Enter (the grid moves down).
     """
 
     told = Signal(str, bool)
+    entered = Signal()
 
     def __init__(self, minor_units: int | Callable[[_Index], int | None] = 2,
                  parent: QObject | None = None, *,
@@ -452,6 +456,13 @@ class MoneyDelegate(QStyledItemDelegate):
         model.setData(index, text, Qt.ItemDataRole.EditRole)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if isinstance(watched, MoneyEdit) and watched.is_valid() and \
+                event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and \
+                event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.commitData.emit(watched)
+            self.closeEditor.emit(watched, QStyledItemDelegate.EndEditHint.NoHint)
+            self.entered.emit()
+            return True
         if isinstance(watched, MoneyEdit) and not watched.is_valid():
             if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and \
                     event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab,
@@ -487,3 +498,31 @@ def open_amount_problems(root: QWidget | None) -> list[str]:
         return []
     return [e.problem() for e in root.findChildren(MoneyEdit)
             if e.isVisible() and not e.is_valid()]
+
+
+def grid_keys(view: QAbstractItemView, delegate: MoneyDelegate | None = None) -> None:
+    """The keys of a price grid: Del clears the amount of the current cell (when it can be
+    edited), F2 edits it, Enter moves down (after committing an amount, too)."""
+
+    def clear() -> None:
+        index = view.currentIndex()
+        if index.isValid() and index.flags() & Qt.ItemFlag.ItemIsEditable:
+            view.model().setData(index, None, Qt.ItemDataRole.EditRole)
+
+    def down() -> None:
+        index = view.currentIndex()
+        below = index.sibling(index.row() + 1, index.column()) if index.isValid() else index
+        if below.isValid():
+            view.setCurrentIndex(below)
+
+    for keys, slot in (((Qt.Key.Key_Delete, Qt.Key.Key_Backspace), clear),
+                       ((Qt.Key.Key_Return, Qt.Key.Key_Enter), down)):
+        for key in keys:
+            action = QAction(view)
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            action.triggered.connect(slot)
+            view.addAction(action)
+    view.setEditTriggers(view.editTriggers() | QAbstractItemView.EditTrigger.EditKeyPressed)
+    if delegate is not None:
+        delegate.entered.connect(down)

@@ -40,7 +40,7 @@ from app.views.catalog.tabs.recurring import (
 )
 from app.views.common.fields import note
 from app.views.common.icons import icon
-from app.views.common.money import HINT_ROLE, format_money
+from app.views.common.money import HINT_ROLE, format_money, grid_keys
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -188,9 +188,11 @@ class OneTimeTab(PricedTab):
         self.model = OneTimeChargesModel(self)
         self.view = QTableView(self)
         self.view.setModel(self.model)
-        self.view.setItemDelegateForColumn(1, self.money_delegate(
+        delegate = self.money_delegate(
             self.view, lambda i: f"{self.model.rows[i.row()]['service']}, one-time amount"
-            if i.row() < len(self.model.rows) else ""))
+            if i.row() < len(self.model.rows) else "")
+        self.view.setItemDelegateForColumn(1, delegate)
+        grid_keys(self.view, delegate)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                   | QAbstractItemView.EditTrigger.SelectedClicked
@@ -238,6 +240,8 @@ class OneTimeTab(PricedTab):
         return [s for s in self.draft.doc["services"] if kinds.get(s) == "one_time"]
 
     def refresh(self) -> None:
+        if self.gone():
+            return
         self.bar.refresh()
         self.model.reload()
         taken = {r["service"] for r in self.model.rows}

@@ -43,7 +43,13 @@ from app.catalog.database.editing import (
 from app.views.catalog.price_book_bar import PriceBookBar, PricingSelection, edit_price_books
 from app.views.common.fields import ErrorLabel, note
 from app.views.common.icons import icon
-from app.views.common.money import HINT_ROLE, AmountNote, MoneyDelegate, format_money
+from app.views.common.money import (
+    HINT_ROLE,
+    AmountNote,
+    MoneyDelegate,
+    format_money,
+    grid_keys,
+)
 from app.views.common.undo import PackageDraft
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -288,6 +294,10 @@ class PricedTab(QWidget):
         tiering: str = self.draft.frequency(self.fi)["tiering"]
         return tiering
 
+    def gone(self) -> bool:
+        """Whether the frequency shown is no longer in the draft (just deleted)."""
+        return self.draft is not None and self.fi >= len(self.draft.doc["frequencies"])
+
     def units(self) -> int:
         """Decimals the selected currency allows."""
         return minor_units(self.reference, self.selection.currency)
@@ -315,7 +325,9 @@ class RecurringTab(PricedTab):
         self.model = RecurringPriceModel(self)
         self.view = QTableView(self)
         self.view.setModel(self.model)
-        self.view.setItemDelegate(self.money_delegate(self.view, self._where))
+        delegate = self.money_delegate(self.view, self._where)
+        self.view.setItemDelegate(delegate)
+        grid_keys(self.view, delegate)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                   | QAbstractItemView.EditTrigger.SelectedClicked
                                   | QAbstractItemView.EditTrigger.EditKeyPressed
@@ -357,6 +369,8 @@ class RecurringTab(PricedTab):
         self.refresh()
 
     def refresh(self) -> None:
+        if self.gone():
+            return
         self.bar.refresh()
         self.model.refresh()
         self.view.viewport().update()

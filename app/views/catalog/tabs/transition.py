@@ -142,6 +142,8 @@ class TransitionTab(PricedTab):
         """Nothing is pending: each charge is committed when its modal closes."""
 
     def refresh(self) -> None:
+        if self.gone():
+            return
         self.bar.refresh()
         row = self._row()
         self.model.reload()
