@@ -83,9 +83,11 @@ class MainWindow(QMainWindow):
         self.undo_group.addStack(self.editor.stack)
         self.undo_group.setActiveStack(self.editor.stack)
         self._build_menus()
+        self._shown_tab = 0
         self.tabs.currentChanged.connect(self._tab_changed)
         self.editor.catalogChanged.connect(lambda changes: self._broadcast(changes, self.editor))
         self.editor.dirtyChanged.connect(lambda _d: self._update_title())
+        self.editor.stackChanged.connect(self._editor_stack_changed)
         self.editor.simulateRequested.connect(self.simulate_frequency)
         self.editor.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.catalogChanged.connect(self._deliver)
@@ -119,9 +121,9 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
         edit_menu.addSeparator()
-        self.save_action = self._add(edit_menu, "&Save", self.editor.save,
+        self.save_action = self._add(edit_menu, "&Save", self.save_current,
                                      QKeySequence.StandardKey.Save)
-        self.discard_action = self._add(edit_menu, "&Discard changes", self.editor.discard)
+        self.discard_action = self._add(edit_menu, "&Discard changes", self.discard_current)
         help_menu = self.menuBar().addMenu("&Help")
         self.about_action = self._add(help_menu, "&About Catalog Editor", self.about)
 
@@ -141,6 +143,7 @@ class MainWindow(QMainWindow):
             return
         view = SetupView(self.db, self)
         view.changed.connect(lambda changes: self._broadcast(changes, view))
+        view.dirtyChanged.connect(lambda _d: self._update_title())
         self.setup_view = view
         self._replace_tab(1, view, "Setup")
 
@@ -202,16 +205,64 @@ class MainWindow(QMainWindow):
         if self.review_tabs and index == CHECKS_TAB and self.lint_view is None:
             self._make_lint()
             return
+        left = self._shown_tab
+        if left == 1 and index != 1 and not self._leave_setup():
+            self.tabs.blockSignals(True)
+            self.tabs.setCurrentIndex(1)  # Cancel: stay in Setup
+            self.tabs.blockSignals(False)
+            return
+        self._shown_tab = index
         stack = getattr(self.tabs.widget(index), "stack", None)
         self.undo_group.setActiveStack(
             stack if isinstance(stack, QUndoStack) else None)  # type: ignore[arg-type]
-        editing_catalog = index == 0
-        self.save_action.setEnabled(editing_catalog)
-        self.discard_action.setEnabled(editing_catalog)
+        editing = index in (0, 1)
+        self.save_action.setEnabled(editing)
+        self.discard_action.setEnabled(editing)
+
+    def _leave_setup(self) -> bool:
+        """Leaving Setup with unsaved edits: Save, Discard or Cancel (as leaving a package).
+        Saved, what was added there is at once in the catalog's lists (a service in "+")."""
+        view: Any = self.setup_view
+        if view is None or not view.is_dirty():
+            return True
+        answer = QMessageBox.question(
+            self, "Unsaved changes", "Save the changes made in Setup?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return bool(view.save())
+        if answer == QMessageBox.StandardButton.Discard:
+            view.discard()
+            return True
+        return False
+
+    def save_current(self) -> bool:
+        """Save (Ctrl+S) in the Catalog or the Setup tab, whichever is shown."""
+        if self.tabs.currentIndex() == 1 and self.setup_view is not None:
+            return bool(self.setup_view.save())  # type: ignore[attr-defined]
+        return self.editor.save()
+
+    def discard_current(self) -> None:
+        if self.tabs.currentIndex() == 1 and self.setup_view is not None:
+            self.setup_view.discard()  # type: ignore[attr-defined]
+        else:
+            self.editor.discard()
+
+    def _editor_stack_changed(self, stack: QUndoStack) -> None:
+        """The catalog editor now undoes on ``stack`` (another package's history)."""
+        if stack not in self.undo_group.stacks():
+            self.undo_group.addStack(stack)
+        if self.tabs.currentWidget() is self.editor:
+            self.undo_group.setActiveStack(stack)
 
     def _update_title(self) -> None:
-        marker = " *" if self.editor.is_dirty() else ""
+        setup: Any = self.setup_view
+        setup_dirty = setup is not None and setup.is_dirty()
+        marker = " *" if self.editor.is_dirty() or setup_dirty else ""
         self.setWindowTitle(f"{TITLE} — {self.db.location}{marker}")
+        if self.tabs.count() > 1:
+            self.tabs.setTabText(0, "Catalog *" if self.editor.is_dirty() else "Catalog")
+            self.tabs.setTabText(1, "Setup *" if setup_dirty else "Setup")
 
     # --- catalog changes
 
@@ -269,19 +320,7 @@ class MainWindow(QMainWindow):
         """Unsaved changes in the catalog editor or in Setup: Save, Discard or Cancel."""
         if not self.editor.confirm_leave():
             return False
-        view: Any = self.setup_view
-        if view is None or not hasattr(view, "is_dirty") or not view.is_dirty():
-            return True
-        answer = QMessageBox.question(
-            self, "Unsaved changes", "Save the changes made in Setup?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
-        if answer == QMessageBox.StandardButton.Save:
-            return bool(view.save())
-        if answer == QMessageBox.StandardButton.Discard:
-            view.discard()
-            return True
-        return False
+        return self._leave_setup()
 
     def open_database(self, path: str) -> bool:
         """Open another catalog database (after the unsaved-changes prompt)."""

@@ -93,6 +93,34 @@ def frequencies_in_use(db: Database) -> set[str]:
             "JOIN account_package a ON a.frequency_id = f.id").fetchall()}
 
 
+def package_search_terms(db: Database) -> dict[str, tuple[str, dict[str, str]]]:
+    """What the Packages filter also matches, per package name: ``(its company and services,
+    {frequency name: SKU})``, read in three plain queries."""
+    with db.engine.connect() as conn:
+        words: dict[int, list[str]] = {}
+        for pid, company in conn.exec_driver_sql(
+                "SELECT package.id, company.name FROM package "
+                "JOIN company ON company.id = package.company_id").fetchall():
+            words.setdefault(pid, []).append(company)
+        for pid, service in conn.exec_driver_sql(
+                "SELECT package_service.package_id, service.name FROM package_service "
+                "JOIN service ON service.id = package_service.service_id").fetchall():
+            words.setdefault(pid, []).append(service)
+        skus: dict[int, dict[str, str]] = {}
+        for pid, name, sku in conn.exec_driver_sql(
+                "SELECT package_id, name, sku FROM package_frequency "
+                "WHERE sku IS NOT NULL").fetchall():
+            skus.setdefault(pid, {})[name] = sku
+        return {name: (" ".join(words.get(pid, [])), skus.get(pid, {}))
+                for pid, name in conn.exec_driver_sql("SELECT id, name FROM package")}
+
+
+def search_terms_of(package: Doc) -> tuple[str, dict[str, str]]:
+    """:func:`package_search_terms` of a package document (the draft being edited)."""
+    words = ([package["company"]] if package.get("company") else []) + list(package["services"])
+    return " ".join(words), {f["name"]: f["sku"] for f in package["frequencies"] if f.get("sku")}
+
+
 def package_summary(db: Database, name: str) -> PackageSummary | None:
     """The Packages panel's summary of one package, or None when it does not exist."""
     pkg = _t(m.Package)
@@ -155,13 +183,18 @@ def clone_frequency(frequency: Doc, taken: Iterable[str]) -> Doc:
 
 def clone_package(package: Doc, taken_packages: Iterable[str],
                   taken_frequencies: Iterable[str]) -> Doc:
-    """A copy of a package and its frequencies, every name followed by ``(copy)``; enabled."""
+    """A copy of a package and its frequencies, every name followed by ``(copy)``: a new
+    product, so enabled, without the SKUs (codes of the original product), and each frequency
+    active when it can be sold (it has a currency), whatever the original's state (the seed's
+    advice is to disable a package in use and create a new one)."""
     clone = copy.deepcopy(package)
     clone["name"] = copy_name(package["name"], taken_packages)
     clone["enabled"] = True
     used = set(taken_frequencies)
     for freq in clone["frequencies"]:
         freq["name"] = copy_name(freq["name"], used)
+        freq["sku"] = None
+        freq["active"] = bool(freq.get("currencies"))
         used.add(freq["name"])
     return clone
 

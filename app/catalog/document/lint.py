@@ -13,7 +13,11 @@ The smells, most of them from the source pages (seeds 000 and 004):
   :func:`_bundle_above_parts` for the exact reading);
 - a package frequency with no enabled currency (it cannot be sold: Active stays disabled);
 - a currency enabled on a frequency with no price in any price book;
-- a counting rule on a frequency that is not bracket;
+- a counting rule on a frequency that is not bracket (bracket tiering without one is an error
+  of validation, not a smell);
+- values stored but never billed: under tiering, a flat amount beside the status's tiers and
+  a one-time amount beside its tiers; the type, period and amount of a promo-code discount
+  that differ from the promo code's own settings (the code's apply);
 - a price for a cancelled status (cancelled services are never charged);
 - a promo code no discount uses;
 - a disabled package with active frequencies; an enabled package with no active frequency;
@@ -47,6 +51,7 @@ def lint_catalog(doc: dict[str, Any]) -> list[Problem]:
     statuses = {s["name"]: s for s in doc.get("statuses") or []}
     rate_plans = {p["name"]: p for p in doc.get("rate_plans") or []}
     cancelled = {name for name, s in statuses.items() if s.get("cancelled")}
+    promos = {p["code"]: p["discount"] for p in doc.get("promo_codes") or []}
 
     _lint_reference_data(doc, services, warn)
     used_promos: set[str] = set()
@@ -69,6 +74,7 @@ def lint_catalog(doc: dict[str, Any]) -> list[Problem]:
             fat: Elems = (*at, "frequencies", j)
             priced |= _lint_frequency(fat, freq, services, cancelled, rate_plans, used_promos,
                                       warn)
+            _lint_never_billed(fat, freq, promos, warn)
         if freqs:
             for k, name in enumerate(package.get("services") or []):
                 if name in services and name not in priced:
@@ -158,6 +164,53 @@ def _lint_frequency(at: Elems, freq: Mapping[str, Any], services: Mapping[str, A
             warn((*at, "currencies", k),
                  f"currency {code} is enabled but has no prices in any price book")
     return priced
+
+
+PROMO_FIELDS = ("type", "amount", "period_months", "period_days")
+
+
+def _lint_never_billed(at: Elems, freq: Mapping[str, Any], promos: Mapping[str, Any],
+                       warn: Any) -> None:
+    """What a frequency stores that billing never uses, or bills without showing it."""
+    tiering = freq.get("tiering", "none")
+    for book, code, charges in _charges(freq):
+        cat: Elems = (*at, "price_books", book, code)
+        for k, row in enumerate(charges.get("recurring") or []):
+            rat: Elems = (*cat, "recurring", k)
+            tiers = row.get("tiers") or {}
+            if tiering != "none":
+                for status, amount in (row.get("amounts") or {}).items():
+                    if tiers.get(status):
+                        warn((*rat, "amounts", status),
+                             f"the flat amount {amount} of {row['service']!r} while {status} is "
+                             f"never billed: the frequency is tiered and {status} has tiers")
+            for d, discount in enumerate(row.get("discounts") or []):
+                config = promos.get(discount.get("promo_code") or "") \
+                    if discount.get("kind") == "promo_code" else None
+                if config is None:
+                    continue
+                ignored = [f for f in PROMO_FIELDS
+                           if _differs(discount.get(f), config.get(f), f == "amount")]
+                if ignored:
+                    words = [f.replace("_", " ") for f in ignored]
+                    names = words[0] if len(words) == 1 else \
+                        ", ".join(words[:-1]) + " and " + words[-1]
+                    warn((*rat, "discounts", d, ignored[0]),
+                         f"the {names} of promo-code discount {discount['name']!r} "
+                         f"{'is' if len(ignored) == 1 else 'are'} never billed: the settings "
+                         f"of promo code {discount['promo_code']!r} apply")
+        if tiering != "none":
+            for k, row in enumerate(charges.get("one_time") or []):
+                if row.get("tiers") and row.get("amount") is not None:
+                    warn((*cat, "one_time", k, "amount"),
+                         f"the one-time amount {row['amount']} of {row['service']!r} is never "
+                         "billed: the frequency is tiered and the charge has tiers")
+
+
+def _differs(stored: Any, billed: Any, money: bool) -> bool:
+    if money and stored is not None and billed is not None:
+        return bool(Decimal(str(stored)) != Decimal(str(billed)))
+    return bool(stored != billed)
 
 
 def _lint_usage(at: Elems, row: Mapping[str, Any], freq: Mapping[str, Any], currency: str,

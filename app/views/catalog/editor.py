@@ -13,8 +13,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
@@ -33,15 +33,17 @@ from app.views.catalog.frequency_panel import FrequencyPanel
 from app.views.catalog.package_form import PackageForm
 from app.views.catalog.packages_model import summary_of
 from app.views.catalog.packages_panel import PackagesPanel
+from app.views.common.money import open_amount_problems
 from app.views.common.undo import SAVED_NAME, PackageDraft
 
 
 def shown_in_tree(path: Any) -> bool:
     """Whether a change of the draft at ``path`` changes what the Packages panel shows."""
-    if not path or path in (("name",), ("enabled",), ("frequencies",)):
-        return True
+    if not path or path[:1] in (("name",), ("enabled",), ("frequencies",), ("services",),
+                                ("company",)) and len(path) <= 2:
+        return True  # (services and company: what the filter matches)
     return len(path) >= 3 and path[0] == "frequencies" and path[2] in (
-        "name", "active", "bill_frequency")
+        "name", "active", "bill_frequency", "sku")
 
 
 def _select_row(tab: Any, k: int, draft: PackageDraft | None, parts: tuple[str | int, ...]
@@ -71,12 +73,16 @@ class CatalogEditor(QSplitter):
     Signals:
         catalogChanged(object): a save or delete changed the database (``store.Changes``).
         dirtyChanged(bool): the package being edited has (or no longer has) unsaved changes.
+        stackChanged(object): the undo stack of the selection changed (each saved package
+            keeps its own history while another is edited: undo survives a change of
+            selection).
         simulateRequested(str): "Simulate an account with this package" for a frequency name.
         statusMessage(str): a one-line message for the status bar.
     """
 
     catalogChanged = Signal(object)
     dirtyChanged = Signal(bool)
+    stackChanged = Signal(object)
     simulateRequested = Signal(str)
     statusMessage = Signal(str)
 
@@ -85,6 +91,8 @@ class CatalogEditor(QSplitter):
         self.db = db
         self.stack = QUndoStack(self)
         self.draft: PackageDraft | None = None
+        self.histories: dict[str, PackageDraft] = {}
+        """Saved packages left with an undo history: name -> their draft (and its stack)."""
         self.draft_key: int | None = None
         self.frequency_row: int | None = None
         self.users: list[str] = []
@@ -110,14 +118,15 @@ class CatalogEditor(QSplitter):
         self.panel.deleteRequested.connect(self.delete)
         self.panel.deactivateRequested.connect(self.deactivate)
         self.panel.simulateRequested.connect(self._simulate)
+        self.panel.renameRequested.connect(self.rename)
+        self.addAction(self.panel.add_package_action)  # Ctrl+N anywhere in the Catalog tab
         for page in (self.form, self.frequency_panel):
             page.saveRequested.connect(self.save)
             page.discardRequested.connect(self.discard)
         self.form.cloneAsNewRequested.connect(self.clone_package)
         self.form.nameEdited.connect(self._update_state)
         self.frequency_panel.edited.connect(self._update_state)
-        self.stack.cleanChanged.connect(lambda _clean: self._update_state())
-        self.stack.indexChanged.connect(lambda _i: self._update_state())
+        self._watch(self.stack)
         self.reload()
 
     # --- loading
@@ -125,11 +134,16 @@ class CatalogEditor(QSplitter):
     def reload(self) -> None:
         """Read everything again from the database (the draft is dropped)."""
         self._drop_draft()
+        self._forget_histories()
         self.reference = store.reference_document(self.db)
         self.form.set_reference(self.reference)
         self.frequency_panel.set_reference(self.reference)
-        self.panel.load(editing.package_tree(self.db))
+        self._load_tree()
         self.pages.setCurrentWidget(self.empty)
+
+    def _load_tree(self) -> None:
+        self.panel.load(editing.package_tree(self.db))
+        self.panel.model.set_search_terms(editing.package_search_terms(self.db))
 
     def set_database(self, db: Database) -> None:
         self.db = db
@@ -152,7 +166,7 @@ class CatalogEditor(QSplitter):
         if "packages" in changes.kinds:
             keep = self._current_names()
             self._drop_draft()
-            self.panel.load(editing.package_tree(self.db))
+            self._load_tree()
             self._reselect_names(keep)
         elif self.draft is not None:
             if self.stack.isClean() and not self.draft.is_new:
@@ -208,13 +222,57 @@ class CatalogEditor(QSplitter):
         frow = next((k for k, f in enumerate(node.frequencies) if f.name == names[1]), None)
         self._open_row(row, frow)
 
-    def _drop_draft(self) -> None:
-        if self.draft is not None:
-            self.draft.changed.disconnect(self._draft_changed)
-            self.draft.deleteLater()
+    def _watch(self, stack: QUndoStack) -> None:
+        stack.cleanChanged.connect(lambda _c: self._update_state() if stack is self.stack
+                                   else None)
+        stack.indexChanged.connect(lambda _i: self._update_state() if stack is self.stack
+                                   else None)
+
+    def _use_stack(self, stack: QUndoStack) -> None:
+        """Make ``stack`` the one Undo and Redo work on; a stack left with nothing worth
+        keeping goes."""
+        old = self.stack
+        if stack is old:
+            return
+        self.stack = stack
+        if all(d.stack is not old for d in self.histories.values()):
+            old.deleteLater()
+        self.stackChanged.emit(stack)
+
+    def _drop_draft(self, *, keep: bool = True) -> None:
+        """Stop editing the draft. A saved package with an undo history and no unsaved change
+        keeps that history (``keep``): selecting it again brings its undo back."""
+        draft = self.draft
+        if draft is not None:
+            draft.changed.disconnect(self._draft_changed)
+            if keep and not draft.is_new and draft.stack.isClean() and draft.stack.count():
+                self.histories[draft.saved_name or ""] = draft
+            else:
+                draft.deleteLater()
         self.draft, self.draft_key, self.frequency_row, self.users = None, None, None, []
-        self.stack.clear()
+        if draft is not None or self.stack.count():
+            fresh = QUndoStack(self)
+            self._watch(fresh)
+            self._use_stack(fresh)
         self._update_state()
+
+    def _forget_histories(self) -> None:
+        for draft in self.histories.values():
+            draft.stack.deleteLater()
+            draft.deleteLater()
+        self.histories.clear()
+
+    def _kept_draft(self, name: str, doc: dict[str, Any]) -> PackageDraft | None:
+        """The draft kept for package ``name`` with its history, if the database still holds
+        what it holds (else the history no longer applies and goes)."""
+        kept = self.histories.pop(name, None)
+        if kept is None:
+            return None
+        if kept.document() != doc:
+            kept.stack.deleteLater()
+            kept.deleteLater()
+            return None
+        return kept
 
     def _open_package(self, name: str, frequency_row: int | None) -> None:
         row = self.panel.model.row_of_name(name)
@@ -224,8 +282,12 @@ class CatalogEditor(QSplitter):
     def _open_row(self, row: int, frequency_row: int | None) -> None:
         node = self.panel.model.node(row)
         doc = store.package_document(self.db, node.name)
-        self._set_draft(PackageDraft(doc, saved_name=node.name, stack=self.stack, parent=self),
-                        node.key, store.package_users(self.db, node.name))
+        draft = self._kept_draft(node.name, doc)
+        if draft is None:
+            stack = QUndoStack(self)
+            self._watch(stack)
+            draft = PackageDraft(doc, saved_name=node.name, stack=stack, parent=self)
+        self._set_draft(draft, node.key, store.package_users(self.db, node.name))
         if frequency_row is not None and frequency_row >= len(doc["frequencies"]):
             frequency_row = None
         self.panel.select(row, frequency_row)
@@ -233,6 +295,7 @@ class CatalogEditor(QSplitter):
 
     def _set_draft(self, draft: PackageDraft, key: int, users: list[str]) -> None:
         self._drop_draft()
+        self._use_stack(draft.stack)
         self.draft, self.draft_key, self.users = draft, key, users
         draft.changed.connect(self._draft_changed)
         self._update_state()
@@ -283,6 +346,14 @@ class CatalogEditor(QSplitter):
             self._open_row(row_now, frequency_row)
 
     def _reselect(self) -> None:
+        """Highlight what the panel edits again (after Cancel). Deferred: a click is still
+        being handled by the tree, which would otherwise select the clicked row after us."""
+        self._select_edited()
+        QTimer.singleShot(0, self._select_edited)
+
+    def _select_edited(self) -> None:
+        if not isValid(self):
+            return
         row = self.panel.model.row_of_key(self.draft_key) if self.draft_key else None
         self.panel.select(row, self.frequency_row if row is not None else None)
 
@@ -308,6 +379,7 @@ class CatalogEditor(QSplitter):
         saved = editing.package_summary(self.db, draft.saved_name) if draft.saved_name else None
         self.panel.model.update_package(row, summary_of(draft.doc, saved),
                                         dirty=self.is_dirty(), new=draft.is_new)
+        self.panel.model.set_package_terms(row, editing.search_terms_of(draft.doc))
         self.panel.select(row, self.frequency_row)
 
     # --- state
@@ -324,7 +396,8 @@ class CatalogEditor(QSplitter):
             doc["name"] = self.form.name_text()
         elif self.pages.currentWidget() is self.frequency_panel and self.frequency_row is not None:
             self.frequency_panel.typed(doc["frequencies"][self.frequency_row])
-        return editing.missing_required(doc, self.reference)
+        amounts = open_amount_problems(self.pages.currentWidget())
+        return editing.missing_required(doc, self.reference) + amounts
 
     def _update_state(self) -> None:
         if not isValid(self.stack):  # the window is being destroyed
@@ -396,6 +469,10 @@ class CatalogEditor(QSplitter):
             return True
         self._commit_page()
         missing = self.missing()
+        amounts = open_amount_problems(self.pages.currentWidget())
+        if amounts:
+            self.statusMessage.emit("Not saved: " + "; ".join(amounts))
+            return False
         if missing:
             self.statusMessage.emit("Fill the required fields first: " + "; ".join(missing))
             return False
@@ -458,7 +535,9 @@ class CatalogEditor(QSplitter):
 
     def _start_new(self, doc: dict[str, Any]) -> None:
         row = self.panel.model.append_package(summary_of(doc, None), new=True)
-        draft = PackageDraft(doc, saved_name=None, stack=self.stack, parent=self)
+        stack = QUndoStack(self)
+        self._watch(stack)
+        draft = PackageDraft(doc, saved_name=None, stack=stack, parent=self)
         for freq in draft.doc["frequencies"]:
             freq[SAVED_NAME] = None
         self._set_draft(draft, self.panel.model.node(row).key, [])
@@ -532,6 +611,16 @@ class CatalogEditor(QSplitter):
             return
         else:
             what, name = "package", draft.saved_name or ""
+        users = store.package_users(self.db, name) if what == "package" else \
+            store.frequency_users(self.db, name)
+        if users:  # refused before asking, with the reason and what to do instead
+            untick = "Enabled" if what == "package" else "Active"
+            QMessageBox.information(
+                self, f"Cannot delete {what}",
+                f"The {what} '{name}' is used by {len(users)} account(s) "
+                f"({', '.join(users[:3])}) and cannot be deleted. Deactivate it instead "
+                f"(untick {untick}): existing accounts keep it, new ones cannot choose it.")
+            return
         if not self.confirm_leave() or self.draft is None:
             return
         answer = QMessageBox.question(self, f"Delete {what}", f"Delete the {what} '{name}'?",
@@ -540,35 +629,77 @@ class CatalogEditor(QSplitter):
                                       QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             return
+        if what == "package frequency":  # an undoable edit of the package, saved at once
+            index = next((i for i, f in enumerate(self.draft.doc["frequencies"])
+                          if f.get(SAVED_NAME) == name), None)
+            if index is None:
+                return
+            self.draft.remove(("frequencies",), index, f"Delete frequency {name}")
+            self._update_tree()
+            self._show(None)
+            if self.save():
+                self.statusMessage.emit(f"Deleted package frequency '{name}' (Undo brings it "
+                                        "back)")
+            return
+        doc = self.draft.document()
         try:
-            if what == "package":
-                changes = store.delete_package(self.db, name)
-            else:
-                changes = store.delete_frequency(self.db, name)
+            changes = store.delete_package(self.db, name)
         except InUseError as exc:
             QMessageBox.warning(self, f"Cannot delete {what}", exc.message)
             return
         row = self.panel.model.row_of_key(self.draft_key) if self.draft_key else None
-        package = self.draft.saved_name or ""
-        self._drop_draft()
+        self._drop_draft(keep=False)
         if row is not None:
-            if what == "package":
-                self.panel.model.remove_package(row)
-                self.panel.select(None)
-                self.pages.setCurrentWidget(self.empty)
-            else:
-                summary = editing.package_summary(self.db, package)
-                if summary is not None:
-                    self.panel.model.update_package(row, summary)
-                self._open_row(row, None)
-        self.statusMessage.emit(f"Deleted {what} '{name}'")
+            self.panel.model.remove_package(row)
+        self.panel.select(None)
+        self.pages.setCurrentWidget(self.empty)
+        self.stack.push(DeletedPackage(self, doc))
+        self.statusMessage.emit(f"Deleted package '{name}' (Undo brings it back)")
         self.catalogChanged.emit(changes)
+
+    def restore_package(self, doc: dict[str, Any]) -> None:
+        """Undo of a package deletion: write it back, show it."""
+        try:
+            changes = store.save_package(self.db, doc)
+        except (ImportFailure, InUseError) as exc:
+            QMessageBox.warning(self, "Cannot restore the package", exc.message)
+            return
+        self._load_tree()
+        self.statusMessage.emit(f"Restored package '{doc['name']}'")
+        self.catalogChanged.emit(changes)
+        # opened once the undo is over: opening it changes the undo stack
+        QTimer.singleShot(0, lambda: self._open_package(doc["name"], None)
+                          if isValid(self) else None)
+
+    def delete_again(self, name: str) -> None:
+        """Redo of a package deletion."""
+        try:
+            changes = store.delete_package(self.db, name)
+        except InUseError as exc:
+            QMessageBox.warning(self, "Cannot delete package", exc.message)
+            return
+        self._load_tree()
+        self.pages.setCurrentWidget(self.empty)
+        self.catalogChanged.emit(changes)
+
 
     def deactivate(self) -> None:
         """Untick Enabled (package) or Active (frequency), and save."""
         if self.draft is None:
             return
         frequency_row = self.frequency_row
+        if frequency_row is None:
+            what, name = "package", self.draft.doc["name"]
+        else:
+            what, name = "package frequency", self.draft.frequency(frequency_row)["name"]
+        answer = QMessageBox.question(
+            self, f"Deactivate {what}",
+            f"Deactivate the {what} '{name}' and save? New accounts can no longer choose it; "
+            "existing accounts keep it. Undo (Ctrl+Z) turns it back on.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
         if not self.confirm_leave() or self.draft is None:
             return
         if frequency_row is None:
@@ -577,6 +708,15 @@ class CatalogEditor(QSplitter):
             self.draft.set(("frequencies", frequency_row, "active"), False,
                            "Deactivate frequency")
         self.save()
+
+    def rename(self) -> None:
+        """F2 in the tree: into the name field of what is selected, its text selected."""
+        edit = self.form.name_edit if self.pages.currentWidget() is self.form else \
+            self.frequency_panel.name_edit if self.pages.currentWidget() is \
+            self.frequency_panel else None
+        if edit is not None:
+            edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            edit.selectAll()
 
     def _simulate(self) -> None:
         draft = self.draft
@@ -588,3 +728,23 @@ class CatalogEditor(QSplitter):
             QMessageBox.information(self, "Simulate", "Save the package frequency first.")
             return
         self.simulateRequested.emit(str(name))
+
+
+class DeletedPackage(QUndoCommand):
+    """A package deleted from the database: undo writes it back, redo deletes it again (the
+    deletion itself happened before the push)."""
+
+    def __init__(self, editor: CatalogEditor, doc: dict[str, Any]) -> None:
+        super().__init__(f"Delete package {doc['name']}")
+        self.editor = editor
+        self.doc = copy.deepcopy(doc)
+        self.pushed = False
+
+    def redo(self) -> None:
+        if not self.pushed:
+            self.pushed = True
+            return
+        self.editor.delete_again(self.doc["name"])
+
+    def undo(self) -> None:
+        self.editor.restore_package(self.doc)

@@ -157,6 +157,8 @@ class FrequencyPanel(QWidget):
         self.rule_completer.activated.connect(lambda _text: self.commit())
         for edit in (self.name_edit, self.rule_edit):
             edit.textChanged.connect(lambda _t: self.edited.emit())
+        for tab in (self.recurring_tab, self.one_time_tab):
+            tab.amountProblem.connect(lambda _p: self.edited.emit())
         self.active_box.toggled.connect(self._active_toggled)
         self.bill_combo.activated.connect(lambda _i: self._bill_changed())
         self.months_spin.editingFinished.connect(self._bill_changed)

@@ -54,16 +54,30 @@ class PackageNode:
     fetched: bool = False
     dirty: bool = False
     new: bool = False
+    terms: str = ""
+    """The package's company and services, as the filter also matches them."""
+    skus: dict[str, str] = field(default_factory=dict)
+    """Frequency name -> SKU."""
     _search: str | None = None
 
     @property
     def search(self) -> str:
         """The lower-case text the filter looks in: the names of the package and its
-        frequencies (computed when first filtered)."""
+        frequencies, the SKUs, the company and the services (computed when first filtered)."""
         if self._search is None:
             self._search = SEPARATOR.join(
-                [self.name.casefold(), *(f.name.casefold() for f in self.frequencies)])
+                [self.name.casefold(), *(f.name.casefold() for f in self.frequencies),
+                 *(sku.casefold() for sku in self.skus.values()), self.terms.casefold()])
         return self._search
+
+    def owns(self, needle: str) -> bool:
+        """Whether the package itself matches (its name, company or a service): then every
+        frequency shows."""
+        return needle in self.name.casefold() or needle in self.terms.casefold()
+
+    def frequency_matches(self, row: int, needle: str) -> bool:
+        name = self.frequencies[row].name
+        return needle in name.casefold() or needle in self.skus.get(name, "").casefold()
 
     def update_search(self) -> None:
         self._search = None
@@ -131,6 +145,17 @@ class PackagesModel(QAbstractItemModel):
                     if package.fetched:  # else its rows were never shown
                         index = self.index(k, 0, parent)
                         self.dataChanged.emit(index, index)
+
+    def set_search_terms(self, terms: dict[str, tuple[str, dict[str, str]]]) -> None:
+        """What the filter also matches per package name (``editing.package_search_terms``)."""
+        for node in self._packages:
+            node.terms, node.skus = terms.get(node.name, ("", {}))
+            node.update_search()
+
+    def set_package_terms(self, row: int, terms: tuple[str, dict[str, str]]) -> None:
+        node = self._packages[row]
+        node.terms, node.skus = terms
+        node.update_search()
 
     def package_count(self) -> int:
         return len(self._packages)
@@ -327,9 +352,10 @@ def summary_of(package: dict[str, Any], saved: PackageSummary | None) -> Package
 
 
 class PackagesFilterModel(QSortFilterProxyModel):
-    """Filters the packages tree as you type: a package stays visible when its name or one of
-    its frequencies' names contains the text; under a package whose name matches, every
-    frequency shows; otherwise only the matching frequencies. Case-insensitive.
+    """Filters the packages tree as you type: a package stays visible when its name, company,
+    one of its services, or one of its frequencies' names or SKUs contains the text; under a
+    package that matches itself (name, company, service), every frequency shows; otherwise
+    only the matching frequencies. Case-insensitive.
 
     No signals beyond the model's own.
     """
@@ -355,5 +381,4 @@ class PackagesFilterModel(QSortFilterProxyModel):
         if not source_parent.isValid():
             return needle in model.node(source_row).search
         node = model.node(source_parent.row())
-        return needle in node.name.casefold() or \
-            needle in node.frequencies[source_row].name.casefold()
+        return node.owns(needle) or node.frequency_matches(source_row, needle)

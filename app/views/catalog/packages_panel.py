@@ -5,8 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal, SignalInstance
-from PySide6.QtGui import QAction
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPoint,
+    Qt,
+    Signal,
+    SignalInstance,
+)
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -41,6 +50,10 @@ class PackagesPanel(QWidget):
         deleteRequested(): the "Delete" action.
         deactivateRequested(): the "Deactivate" action.
         simulateRequested(): "Simulate an account with this package" from the context menu.
+        renameRequested(): F2 in the tree: edit the name of the selection.
+
+    Keys: Ctrl+N adds a package; in the tree Insert adds a frequency (a package when nothing
+    is selected), Del deletes, F2 renames; Ctrl+F goes to the filter, Down from it to the tree.
     """
 
     currentChanged = Signal(object)
@@ -50,6 +63,7 @@ class PackagesPanel(QWidget):
     deleteRequested = Signal()
     deactivateRequested = Signal()
     simulateRequested = Signal()
+    renameRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -102,6 +116,28 @@ class PackagesPanel(QWidget):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.selectionModel().currentChanged.connect(self._current_changed)
+        # the keyboard habits of a desktop editor: Ctrl+N / Insert add, Del deletes (asking
+        # first), F2 renames (the name field of the form), Ctrl+F goes to the filter
+        self.add_package_action.setShortcut(QKeySequence.StandardKey.New)
+        self.add_package_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        for key, signal in ((Qt.Key.Key_Insert, self.addFrequencyRequested),
+                            (Qt.Key.Key_Delete, self.deleteRequested),
+                            (Qt.Key.Key_F2, self.renameRequested)):
+            action = QAction(self.view)
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            action.triggered.connect(
+                lambda _c=False, s=signal: s.emit() if self.current() is not None
+                else self.addPackageRequested.emit() if s is self.addFrequencyRequested
+                else None)
+            self.view.addAction(action)
+        self.find_action = QAction("Find", self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.find_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.find_action.triggered.connect(self.focus_filter)
+        self.addAction(self.find_action)
+        self.filter_edit.returnPressed.connect(self.view.setFocus)
+        self.filter_edit.installEventFilter(self)
         self.count_label = QLabel(self)
         self.proxy.rowsInserted.connect(self._update_count)
         self.proxy.rowsRemoved.connect(self._update_count)
@@ -116,6 +152,21 @@ class PackagesPanel(QWidget):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.count_label)
         self.update_actions()
+
+    def focus_filter(self) -> None:
+        """Ctrl+F: to the filter box, its text selected."""
+        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_edit.selectAll()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        # Down in the filter box goes to the tree, as in a search field
+        if watched is self.filter_edit and event.type() == QEvent.Type.KeyPress and \
+                isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Down:
+            self.view.setFocus()
+            if not self.view.currentIndex().isValid() and self.proxy.rowCount():
+                self.view.setCurrentIndex(self.proxy.index(0, 0))
+            return True
+        return super().eventFilter(watched, event)
 
     def _action(self, name: str, text: str, tip: str, signal: SignalInstance) -> QAction:
         action = QAction(icon(name), text, self)

@@ -143,8 +143,8 @@ class PriceBookBar(QWidget):
                 if b["code"] in present]
 
     def refresh(self) -> None:
-        if self.draft is None:
-            return
+        if self.draft is None or self.fi >= len(self.draft.doc["frequencies"]):
+            return  # (a frequency just deleted: the window shows the package next)
         freq = self.draft.frequency(self.fi)
         books = self.books()
         self.book_combo.blockSignals(True)

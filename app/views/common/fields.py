@@ -93,3 +93,11 @@ def note(text: str) -> QLabel:
     )
     label.setPalette(palette)
     return label
+
+
+def beside(row: QWidget, extra: QWidget) -> QWidget:
+    """``row`` (a field with its error) followed by ``extra`` (e.g. an amount's note)."""
+    layout = row.layout()
+    assert layout is not None
+    layout.addWidget(extra)
+    return row

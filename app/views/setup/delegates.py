@@ -1,9 +1,8 @@
-"""Item delegates of the Setup tables and the usage bucket dialog: amounts with
-:class:`MoneyEdit`, and typed editors chosen by a column's type."""
+"""The item delegate of the Setup tables: typed editors chosen by a column's type; amounts
+go through the application's one amount delegate (:class:`MoneyDelegate`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -23,49 +22,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.views.common.money import MoneyEdit
+from app.views.common.money import MoneyDelegate, MoneyEdit
 
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class MoneyDelegate(QStyledItemDelegate):
-    """Edits a cell holding an amount's exact text with a :class:`MoneyEdit`.
-
-    ``minor_units`` is a number or a function of the index (the row's currency). An emptied
-    editor writes ``None``; the model decides whether that is allowed. No signals of its own.
-    """
-
-    def __init__(
-        self, minor_units: int | Callable[[_Index], int], parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self._minor_units = minor_units
-
-    def minor_units(self, index: _Index) -> int:
-        units = self._minor_units
-        return units(index) if callable(units) else units
-
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: _Index) -> QWidget:
-        return MoneyEdit(parent, minor_units=self.minor_units(index))
-
-    def setEditorData(self, editor: QWidget, index: _Index) -> None:
-        assert isinstance(editor, MoneyEdit)
-        editor.set_amount(index.data(Qt.ItemDataRole.EditRole))
-        editor.selectAll()
-
-    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: _Index) -> None:
-        assert isinstance(editor, MoneyEdit)
-        model.setData(index, editor.text_value(), Qt.ItemDataRole.EditRole)
+__all__ = ["MoneyDelegate", "SetupDelegate"]
 
 
-class SetupDelegate(QStyledItemDelegate):
+class SetupDelegate(MoneyDelegate):
     """Typed editors for the Setup tables, chosen by the column's type: combos for base types,
     enums and references, spin boxes for whole numbers, :class:`MoneyEdit` for amounts and
     rates, line edits with validators for codes, countries and dates. Check boxes need no
     editor (the model makes those cells checkable). No signals of its own.
 
-    The model must offer ``column(section)``, ``choices(index)`` and ``minor_units(index)``.
+    The model must offer ``column(section)``, ``choices(index)`` and ``minor_units(index)``
+    (and may offer ``currency(index)``).
     """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(lambda index: index.model().minor_units(index), parent,  # type: ignore[attr-defined]
+                         currency=_currency_of)
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: _Index) -> QWidget:
         model: Any = index.model()
@@ -83,7 +60,7 @@ class SetupDelegate(QStyledItemDelegate):
             spin.setRange(column.minimum, column.maximum)
             return spin
         if kind in ("money", "rate", "quantity"):
-            return MoneyEdit(parent, minor_units=model.minor_units(index))
+            return super().createEditor(parent, option, index)
         line = QLineEdit(parent)
         pattern = {
             "code": "[A-Za-z]{0,3}",
@@ -112,8 +89,7 @@ class SetupDelegate(QStyledItemDelegate):
         elif isinstance(editor, QSpinBox):
             editor.setValue(int(value or 0))
         elif isinstance(editor, MoneyEdit):
-            editor.set_amount(value)
-            editor.selectAll()
+            super().setEditorData(editor, index)
         elif isinstance(editor, QLineEdit):
             editor.setText("" if value is None else str(value))
             editor.selectAll()
@@ -125,6 +101,15 @@ class SetupDelegate(QStyledItemDelegate):
         elif isinstance(editor, QSpinBox):
             model.setData(index, editor.value(), Qt.ItemDataRole.EditRole)
         elif isinstance(editor, MoneyEdit):
-            model.setData(index, editor.text_value(), Qt.ItemDataRole.EditRole)
+            super().setModelData(editor, model, index)
         elif isinstance(editor, QLineEdit):
             model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
+
+
+def _currency_of(index: _Index) -> str | None:
+    model: Any = index.model()
+    currency = getattr(model, "currency", None)
+    if currency is None or model.column(index.column()).type != "money":
+        return None
+    value = currency(index)
+    return value if isinstance(value, str) else None

@@ -335,7 +335,7 @@ class SetupView(QWidget):
         kind = self.kinds_model.kind(current.row())
         spec = SPEC[kind]
         self.model.set_kind(kind)
-        self.title.setText(spec.label)
+        self.title.setText(spec.label + (" *" if self.is_dirty() else ""))
         self.kind_note.setText(spec.note)
         self.kind_note.setVisible(bool(spec.note))
         self.add_button.setToolTip(f"Add a {reference_edit.SINGULAR[kind]}")
@@ -373,6 +373,7 @@ class SetupView(QWidget):
             editor.set_target(kind if row >= 0 else None, row, nested, owner)
 
     def _clean_changed(self, clean: bool) -> None:
+        self.title.setText(SPEC[self.model.kind].label + ("" if clean else " *"))
         self.dirty_label.setVisible(not clean)
         self.save_button.setEnabled(not clean)
         self.discard_button.setEnabled(not clean)

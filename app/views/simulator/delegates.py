@@ -19,10 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.views.common.money import MoneyEdit
+from app.views.common.money import MoneyDelegate
 
 CHOICES_ROLE = Qt.ItemDataRole.UserRole + 1  # list of (value, label) offered for a cell
 MINOR_UNITS_ROLE = Qt.ItemDataRole.UserRole + 2  # decimals a money cell accepts
+CURRENCY_ROLE = Qt.ItemDataRole.UserRole + 3  # the currency a money cell is in (or None)
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -83,34 +84,20 @@ class DateDelegate(QStyledItemDelegate):
         model.setData(index, from_qdate(editor.date()), Qt.ItemDataRole.EditRole)
 
 
-class DecimalDelegate(QStyledItemDelegate):
-    """A :class:`MoneyEdit` for amounts (custom prices) and usage quantities.
+class DecimalDelegate(MoneyDelegate):
+    """The application's amount delegate for custom prices and usage quantities.
 
-    The cell's ``MINOR_UNITS_ROLE`` says how many decimals are allowed; an empty field writes
-    ``None`` (for a custom price: no custom price, the catalog's applies).
+    The cell's ``MINOR_UNITS_ROLE`` says how many decimals are allowed (and ``CURRENCY_ROLE``,
+    when the cell has one, the currency shown); an empty field writes ``None`` (for a custom
+    price: no custom price, the catalog's applies). Signals: those of MoneyDelegate.
     """
 
     def __init__(self, parent: Any = None, decimals: int | None = None,
                  placeholder: str = "") -> None:
-        super().__init__(parent)
-        self._decimals = decimals
-        self._placeholder = placeholder
-
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,  # noqa: N802
-                     index: Index) -> QWidget:
-        decimals = self._decimals
-        if decimals is None:
-            decimals = index.data(MINOR_UNITS_ROLE)
-        return MoneyEdit(parent, 2 if decimals is None else int(decimals), self._placeholder)
-
-    def setEditorData(self, editor: QWidget, index: Index) -> None:  # noqa: N802
-        assert isinstance(editor, MoneyEdit)
-        editor.set_amount(index.data(Qt.ItemDataRole.EditRole))
-
-    def setModelData(self, editor: QWidget, model: QAbstractItemModel,  # noqa: N802
-                     index: Index) -> None:
-        assert isinstance(editor, MoneyEdit)
-        model.setData(index, editor.text_value(), Qt.ItemDataRole.EditRole)
+        super().__init__(decimals if decimals is not None
+                         else (lambda index: index.data(MINOR_UNITS_ROLE)),
+                         parent, currency=lambda index: index.data(CURRENCY_ROLE),
+                         placeholder=placeholder)
 
 
 class CountDelegate(QStyledItemDelegate):

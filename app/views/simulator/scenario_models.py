@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from app.views.common.money import format_money
 from app.views.simulator.catalog import CatalogLookup
-from app.views.simulator.delegates import CHOICES_ROLE, MINOR_UNITS_ROLE
+from app.views.simulator.delegates import CHOICES_ROLE, CURRENCY_ROLE, MINOR_UNITS_ROLE
 from app.views.simulator.scenario import Path, ScenarioDocument, SetValue
 
 Index = QModelIndex | QPersistentModelIndex
@@ -245,6 +245,8 @@ class AccountServicesModel(ScenarioTableModel):
             return [(s, s) for s in self.lookup.package_services(self._frequency())]
         if role == MINOR_UNITS_ROLE and column == 3:
             return minor
+        if role == CURRENCY_ROLE and column == 3:
+            return self.currency
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == EDIT:

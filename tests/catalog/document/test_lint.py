@@ -94,7 +94,8 @@ def base() -> Doc:
         "contracts": [], "companies": [],
         "custom_fields": [{"name": "Code", "entity": "package_frequency", "type": "text",
                            "required": False}],
-        "promo_codes": [{"code": "SPRING", "discount": {"type": "percent", "amount": "10"}}],
+        "promo_codes": [{"code": "SPRING", "discount": {"type": "percent", "amount": "10",
+                                                        "period_months": 3}}],
         "price_plans": [],
         "packages": [internet, bundle],
     }
@@ -259,6 +260,39 @@ def test_tiers_with_tiering_none() -> None:
         f"{INET}.price_books.standard.USD.one_time[0].tiers",
         "tiers are set but the frequency's tiering is none: only the first tier's amount would "
         "be charged", "warning")
+
+
+def test_flat_amount_beside_tiers_is_never_billed() -> None:
+    doc = base()
+    internet(doc).update(tiering="progressive")
+    row = usd(internet(doc))["recurring"][1]
+    row["tiers"] = {"Active": [{"end": None, "amount": "9.00"}]}
+    assert only(doc) == (f"{INET}.price_books.standard.USD.recurring[1].amounts.Active",
+                         "the flat amount 10.00 of 'Modem' while Active is never billed: the "
+                         "frequency is tiered and Active has tiers")
+    del row["amounts"]["Active"]
+    assert warnings(doc) == []
+
+
+def test_one_time_amount_beside_tiers_under_tiering_is_never_billed() -> None:
+    doc = base()
+    internet(doc).update(tiering="progressive")
+    usd(internet(doc))["one_time"][0]["tiers"] = [{"end": 1, "amount": "100.00"},
+                                                  {"end": None, "amount": "75.00"}]
+    assert only(doc) == (f"{INET}.price_books.standard.USD.one_time[0].amount",
+                         "the one-time amount 100.00 of 'Install' is never billed: the "
+                         "frequency is tiered and the charge has tiers")
+
+
+def test_promo_code_discount_fields_the_code_overrides_are_never_billed() -> None:
+    doc = base()
+    discount = usd(bundle(doc))["recurring"][2]["discounts"][0]
+    discount.update(type="fixed", amount="5.00")
+    assert only(doc) == (f"{BUN}.price_books.standard.USD.recurring[2].discounts[0].type",
+                         "the type and amount of promo-code discount 'Spring' are never billed: "
+                         "the settings of promo code 'SPRING' apply")
+    discount.update(type="percent", amount="10.00")  # the same amount, written differently
+    assert warnings(doc) == []
 
 
 def test_price_for_a_cancelled_status() -> None:

@@ -26,6 +26,8 @@ def _dialog(
         statuses=STATUSES,
         promo_codes=promo_codes or ["SPRING"],
         minor_units=2,
+        currency="USD",
+        promo_configs={"SPRING": {"type": "percent", "amount": "10", "period_months": 3}},
     )
     qtbot.addWidget(dialog)
     check_model(dialog.model)
@@ -124,7 +126,7 @@ def test_missing_name_end_before_start_and_percent_over_100_are_refused(qtbot: A
     dialog.type_combo.setCurrentIndex(dialog.type_combo.findData("percent"))
     qtbot.keyClicks(dialog.amount_edit, "150")
     assert dialog.amount_error.text() == "A percent discount cannot exceed 100 (got 150)."
-    assert dialog.amount_unit.text() == "%"
+    assert dialog.amount_edit.unit_label() == "%"
     _click(qtbot, dialog.save_button)
     assert dialog.result() != DiscountsDialog.DialogCode.Accepted
     assert "cannot be saved" in dialog.error.text()
@@ -140,11 +142,21 @@ def test_missing_name_end_before_start_and_percent_over_100_are_refused(qtbot: A
     assert value["end"] is None and value["amount"] == "15" and value["type"] == "percent"
 
 
-def test_letters_and_negative_amounts_cannot_be_typed(qtbot: Any) -> None:
+def test_letters_and_negative_amounts_are_kept_as_typed_and_refused(qtbot: Any) -> None:
     dialog = _dialog(qtbot)
     _click(qtbot, dialog.add_button)
-    qtbot.keyClicks(dialog.amount_edit, "-1a2.345")
-    assert dialog.amount_edit.text() == "12.34"
+    dialog.name_edit.setText("Ten off")
+    qtbot.keyClicks(dialog.amount_edit, "-5")
+    assert dialog.amount_edit.text() == "-5"
+    assert "cannot be below zero" in dialog.amount_note.text()
+    assert not dialog.save_button.isEnabled()
+    assert dialog.model.discounts[0]["amount"] is None  # nothing stored
+    _retype(qtbot, dialog.amount_edit, "12.345")
+    assert "3 decimals" in dialog.amount_note.text()
+    _retype(qtbot, dialog.amount_edit, "12.34")
+    assert dialog.amount_note.text() == "= $12.34"
+    assert dialog.save_button.isEnabled()
+    assert dialog.model.discounts[0]["amount"] == "12.34"
 
 
 def test_period_in_days_or_open_ended(qtbot: Any) -> None:
@@ -168,11 +180,28 @@ def test_promo_code_discount_names_its_code(qtbot: Any) -> None:
     assert dialog.promo_error.text().startswith("Choose the promo code")
     dialog.promo_combo.setCurrentIndex(dialog.promo_combo.findText("STAFF"))
     assert dialog.name_edit.text() == "STAFF"
+    assert "STAFF is not set up" in dialog.promo_gives.text()
     qtbot.keyClicks(dialog.amount_edit, "10")
     value = dialog.result_value()[0]
     assert value["kind"] == "promo_code" and value["promo_code"] == "STAFF"
     dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("discount"))
     assert "promo_code" not in dialog.result_value()[0]
+
+
+def test_promo_code_discount_shows_the_codes_own_settings_read_only(qtbot: Any) -> None:
+    """Billing uses the code's type, period and amount: the dialog shows those, not fields
+    that would be ignored, and stores the code's values."""
+    dialog = _dialog(qtbot)
+    _click(qtbot, dialog.add_button)
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("promo_code"))
+    dialog.promo_combo.setCurrentIndex(dialog.promo_combo.findText("SPRING"))
+    for field in (dialog.type_combo, dialog.amount_edit, dialog.period_spin):
+        assert not field.isVisible()
+    assert dialog.promo_gives.isVisible()
+    assert dialog.promo_gives.text().startswith("10% off for 3 months")
+    value = dialog.result_value()[0]
+    assert (value["type"], value["amount"], value["period_months"]) == ("percent", "10", 3)
+    assert "promo code SPRING's settings" in dialog.model.data(dialog.model.index(0))
 
 
 def test_existing_discounts_load_unchanged_and_any_status_is_null(qtbot: Any) -> None:

@@ -108,7 +108,8 @@ def expected_package() -> dict[str, Any]:
             "standard": {
                 "USD": {
                     "recurring": [{
-                        "service": "Internet 500", "amounts": {"Active": "80.00"},
+                        # tiered: the tiers bill Active, no flat amount stays beside them
+                        "service": "Internet 500", "amounts": {},
                         "tiers": {"Active": [{"end": 2, "amount": "80.00"},
                                              {"end": None, "amount": "70.00"}]},
                         "settings": SETTINGS, "usage_bucket": None,
@@ -117,7 +118,7 @@ def expected_package() -> dict[str, Any]:
                         "service": "Internet 500", "transition": "reactivation",
                         "charge_service": "Reactivation Fee", "amount": "25.00",
                         "penalty": {"amount": "10.00", "threshold_months": 1}}],
-                    "one_time": [{"service": "Installation", "amount": "99.00",
+                    "one_time": [{"service": "Installation", "amount": None,
                                   "tiers": [{"end": 1, "amount": "99.00"},
                                             {"end": None, "amount": "49.00"}],
                                   "settings": {}}],

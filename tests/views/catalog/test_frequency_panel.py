@@ -17,14 +17,6 @@ pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints", "does not support r
                                        "does not support grabbing")
 
 
-@pytest.fixture
-def window(qtbot: Any, demo_db: Any) -> MainWindow:
-    win = MainWindow(demo_db)
-    qtbot.addWidget(win, before_close_func=lambda w: w.editor._drop_draft())
-    win.resize(1280, 800)
-    win.show()
-    return win
-
 
 def select(window: MainWindow, package: str, frequency: int | None = 0) -> None:
     row = window.editor.panel.model.row_of_name(package)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from model_testers import check_model
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import insert
 from sqlalchemy import select as sql_select
@@ -122,9 +123,9 @@ def test_tree_filter_passes_the_model_tester_through_every_edit(qtbot: Any) -> N
 def test_filter_narrows_as_you_type(qtbot: Any, window: MainWindow) -> None:
     panel = window.editor.panel
     assert len(visible(panel)) == 7
-    qtbot.keyClicks(panel.filter_edit, "fiber")
+    qtbot.keyClicks(panel.filter_edit, "fiber")  # names, and the company Northwind Fiber
     assert set(visible(panel)) == {"Fiber Internet", "Fiber TV Bundle", "Fiber TV",
-                                   "Fiber Home 50 (2023)"}
+                                   "Fiber Home 50 (2023)", "Home Phone", "Mobile"}
     qtbot.keyClicks(panel.filter_edit, " tv")
     # a package whose name matches shows all its frequencies
     assert visible(panel) == {"Fiber TV Bundle": ["Fiber TV Bundle Monthly"],
@@ -139,13 +140,38 @@ def test_filter_narrows_as_you_type(qtbot: Any, window: MainWindow) -> None:
     assert len(visible(panel)) == 7
 
 
+def test_filter_also_matches_sku_service_and_company(qtbot: Any, window: MainWindow) -> None:
+    panel = window.editor.panel
+    qtbot.keyClicks(panel.filter_edit, "fi-a")  # a SKU: only that frequency
+    assert visible(panel) == {"Fiber Internet": ["Fiber Internet Annual"]}
+    panel.filter_edit.clear()
+    qtbot.keyClicks(panel.filter_edit, "northwind business")  # a company
+    assert visible(panel) == {"Business Lines": ["Business Lines Monthly"]}
+    panel.filter_edit.clear()
+    qtbot.keyClicks(panel.filter_edit, "mobile data")  # a service
+    assert set(visible(panel)) == {"Mobile"}
+    # a SKU typed in the form is found at once
+    select(window, "Home Phone", 0)
+    window.editor.frequency_panel.sku_edit.setText("HP-NEW")
+    window.editor.frequency_panel.commit()
+    panel.filter_edit.clear()
+    qtbot.keyClicks(panel.filter_edit, "hp-new")
+    assert visible(panel) == {"Home Phone": ["Home Phone Monthly"]}
+
+
 def test_delete_is_refused_while_an_account_uses_the_frequency(
         qtbot: Any, window: MainWindow, demo_db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     add_account(demo_db, "Fiber Internet Monthly")
     window.editor.reload()
     warnings: list[str] = []
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    monkeypatch.setattr(QMessageBox, "warning",
+    asked: list[str] = []
+
+    def question(_parent: Any, _title: str, text: str, *a: Any, **k: Any) -> Any:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    monkeypatch.setattr(QMessageBox, "information",
                         lambda _parent, _title, text, *a, **k: warnings.append(text))
     select(window, "Fiber Internet", 0)
     window.editor.panel.delete_action.trigger()
@@ -158,6 +184,7 @@ def test_delete_is_refused_while_an_account_uses_the_frequency(
     window.editor.panel.delete_action.trigger()
     assert "untick Enabled" in warnings[1]
     assert "Fiber Internet" in [p.name for p in store.package_summaries(demo_db)]
+    assert asked == []  # refused before "Delete?" is asked
 
 
 def test_delete_after_confirmation_when_not_in_use(
@@ -175,8 +202,13 @@ def test_delete_after_confirmation_when_not_in_use(
     assert visible(window.editor.panel)["Fiber Internet"] == ["Fiber Internet Monthly"]
 
 
-def test_deactivate_unticks_active_and_saves(window: MainWindow, demo_db: Any) -> None:
+def test_deactivate_asks_first_then_unticks_active_and_saves_and_undo_turns_it_back(
+        qtbot: Any, window: MainWindow, demo_db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    answers = [QMessageBox.StandardButton.No] + [QMessageBox.StandardButton.Yes] * 2
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: answers.pop(0))
     select(window, "Mobile", 0)
+    window.editor.panel.deactivate_action.trigger()  # No: nothing changes
+    assert store.package_document(demo_db, "Mobile")["frequencies"][0]["active"] is True
     window.editor.panel.deactivate_action.trigger()
     assert store.package_document(demo_db, "Mobile")["frequencies"][0]["active"] is False
     assert not window.editor.frequency_panel.active_box.isChecked()
@@ -184,6 +216,9 @@ def test_deactivate_unticks_active_and_saves(window: MainWindow, demo_db: Any) -
     window.editor.panel.deactivate_action.trigger()
     assert store.package_document(demo_db, "Mobile")["enabled"] is False
     assert not window.editor.is_dirty()
+    window.undo_action.trigger()  # the deactivation is an undoable edit: Save keeps it undone
+    assert window.editor.draft is not None and window.editor.draft.doc["enabled"] is True
+    assert window.editor.is_dirty()
 
 
 def test_add_frequency_gets_a_unique_monthly_name_and_clone_a_copy(
@@ -207,6 +242,45 @@ def test_add_frequency_gets_a_unique_monthly_name_and_clone_a_copy(
     copied = store.package_document(demo_db, "Fiber Internet")["frequencies"][3]
     original = store.package_document(demo_db, "Fiber Internet")["frequencies"][0]
     assert {**copied, "name": "x"} == {**original, "name": "x"}
+
+
+def test_clone_as_new_package_is_a_new_product_without_skus_and_sellable(
+        qtbot: Any, window: MainWindow, demo_db: Any) -> None:
+    select(window, "Fiber Home 50 (2023)", None)  # the demo's retired package
+    assert store.package_document(demo_db, "Fiber Home 50 (2023)")["frequencies"][0][
+        "active"] is False
+    window.editor.form.cloneAsNewRequested.emit()
+    draft = window.editor.draft
+    assert draft is not None and draft.is_new
+    assert draft.doc["name"] == "Fiber Home 50 (2023) (copy)" and draft.doc["enabled"]
+    assert [(f["sku"], f["active"]) for f in draft.doc["frequencies"]] == [(None, True)]
+
+
+def test_cancel_at_the_unsaved_changes_prompt_keeps_the_edited_row_highlighted(
+        qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    editor = window.editor
+    select(window, "Mobile", 0)
+    editor.frequency_panel.name_edit.setText("Mobile Monthly 2")
+    editor.frequency_panel.commit()
+    assert editor.is_dirty()
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Cancel)
+    view = editor.panel.view
+    target = editor.panel.proxy.mapFromSource(
+        editor.panel.model.package_index(editor.panel.model.row_of_name("Home Phone")))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=view.visualRect(target).center())
+    qtbot.wait(20)
+    edited = editor.panel.proxy.mapFromSource(
+        editor.panel.model.frequency_index(editor.panel.model.row_of_name("Mobile"), 0))
+    assert view.currentIndex() == edited
+    assert view.selectionModel().selectedIndexes() == [edited]
+    assert editor.draft is not None and editor.draft.doc["name"] == "Mobile"
+    # the actions act on what is highlighted and edited
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    editor.panel.clone_action.trigger()
+    assert editor.draft.frequency(editor.frequency_row or 0)["name"] == \
+        "Mobile Monthly 2 (copy)"
 
 
 def test_package_in_use_refuses_service_changes_and_offers_a_clone(
@@ -280,3 +354,50 @@ def test_in_use_marker_follows_a_scenario_the_simulator_saves(
     window.tabs.setCurrentIndex(0)
     assert "used by accounts" not in _tooltip(window, "Home Phone", "Home Phone Monthly")
     assert not window.editor.form.in_use_frame.isVisible()
+
+
+def test_undo_survives_a_change_of_selection(
+        qtbot: Any, window: MainWindow, demo_db: Any) -> None:
+    editor = window.editor
+    select(window, "Mobile", 0)
+    editor.frequency_panel.name_edit.setText("Mobile Monthly Plus")
+    editor.frequency_panel.commit()
+    assert editor.save()
+    select(window, "Home Phone", 0)  # another package: its own (empty) history
+    assert not window.undo_action.isEnabled()
+    select(window, "Mobile", 0)  # back: the saved rename can be undone
+    assert window.undo_action.isEnabled()
+    window.undo_action.trigger()
+    assert editor.frequency_panel.name_edit.text() == "Mobile Monthly"
+    assert editor.is_dirty()
+
+
+def test_deleting_a_package_asks_first_and_undo_brings_it_back(
+        qtbot: Any, window: MainWindow, demo_db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    before = store.package_document(demo_db, "Mobile")
+    select(window, "Mobile", None)
+    window.editor.panel.delete_action.trigger()
+    assert "Mobile" not in [p.name for p in store.package_summaries(demo_db)]
+    assert "Mobile" not in visible(window.editor.panel)
+    assert window.undo_action.isEnabled() and "Delete package Mobile" in window.undo_action.text()
+    window.undo_action.trigger()
+    assert store.package_document(demo_db, "Mobile") == before
+    qtbot.waitUntil(lambda: window.editor.draft is not None
+                    and window.editor.draft.doc["name"] == "Mobile")
+    assert "Mobile" in visible(window.editor.panel)
+
+
+def test_deleting_a_saved_frequency_can_be_undone(
+        qtbot: Any, window: MainWindow, demo_db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    select(window, "Fiber Internet", 1)
+    window.editor.panel.delete_action.trigger()
+    assert [f["name"] for f in store.package_document(demo_db, "Fiber Internet")[
+        "frequencies"]] == ["Fiber Internet Monthly"]
+    window.undo_action.trigger()
+    assert visible(window.editor.panel)["Fiber Internet"] == ["Fiber Internet Monthly",
+                                                              "Fiber Internet Annual"]
+    assert window.editor.is_dirty()  # Save writes it back
+    assert window.editor.save()
+    assert len(store.package_document(demo_db, "Fiber Internet")["frequencies"]) == 2

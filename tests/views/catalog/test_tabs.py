@@ -74,15 +74,6 @@ def choose(combo: QComboBox, data: Any) -> None:
     combo.activated.emit(index)
 
 
-@pytest.fixture
-def window(qtbot: Any, demo_db: Any) -> MainWindow:
-    win = MainWindow(demo_db)
-    qtbot.addWidget(win, before_close_func=lambda w: w.editor._drop_draft())
-    win.resize(1280, 800)
-    win.show()
-    return win
-
-
 def select(window: MainWindow, package: str, frequency: int | None = 0) -> None:
     row = window.editor.panel.model.row_of_name(package)
     assert row is not None
@@ -114,16 +105,22 @@ def test_recurring_grid_is_services_by_billable_status(window: MainWindow) -> No
     assert cell(rec.view, "Mobile Line", "Usage Bucket").data() is None
 
 
-def test_amount_editor_refuses_negative_letters_and_extra_decimals(
+def test_amount_editor_keeps_what_is_typed_and_refuses_it_with_a_message(
         qtbot: Any, window: MainWindow) -> None:
     select(window, "Fiber Internet")
     rec = window.editor.frequency_panel.recurring_tab
     index = cell(rec.view, "Internet 100", "Active")
     editor = open_editor(rec.view, index)
-    assert editor.minor_units() == 2
+    assert editor.minor_units() == 2 and editor.unit_label() == "USD"
     editor.selectAll()
     qtbot.keyClicks(editor, "-4a9.999")
-    assert editor.text() == "49.99"
+    assert editor.text() == "-4a9.999"  # nothing dropped, nothing reordered
+    press_return(qtbot, editor)
+    assert editor.isVisible() and "negative" in rec.amount_note.text()
+    assert index.data() == "$45.00"
+    editor.selectAll()
+    qtbot.keyClicks(editor, "49.99")
+    assert rec.amount_note.text() == "Internet 100 while Active: = $49.99"
     press_return(qtbot, editor)
     assert index.data() == "$49.99"
     assert frequency_doc(window)["price_books"]["standard"]["USD"]["recurring"][0][

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 
 def _dialog(
-    qtbot: Any, statuses: list[str], tiers: dict[str, Any] | None = None, minor_units: int = 2
+    qtbot: Any, statuses: list[str], tiers: dict[str, Any] | None = None, minor_units: int = 2,
+    currency: str = "USD",
 ) -> TieredChargesDialog:
     dialog = TieredChargesDialog(
         None,
@@ -23,6 +24,7 @@ def _dialog(
         statuses=statuses,
         tiers=tiers or {},
         minor_units=minor_units,
+        currency=currency,
     )
     qtbot.addWidget(dialog)
     check_model(dialog.model)
@@ -132,8 +134,12 @@ def test_letters_and_negative_ends_cannot_be_typed(qtbot: Any) -> None:
     dialog = _dialog(qtbot, ["Active"])
     qtbot.keyClicks(dialog.end_edit, "-a9")
     assert dialog.end_edit.text() == "9"
-    qtbot.keyClicks(dialog.amount_edits["Active"], "1x0.505")
-    assert dialog.amount_edits["Active"].text() == "10.50"
+    edit = dialog.amount_edits["Active"]
+    qtbot.keyClicks(edit, "1x0.505")
+    assert edit.text() == "1x0.505"  # kept as typed, refused with a message beside it
+    assert "'x' is not allowed" in edit.note().text()
+    assert dialog.model.tiers[0]["amounts"].get("Active") is None
+    assert not dialog.update_button.isEnabled()
 
 
 def test_a_tier_without_amount_is_refused(qtbot: Any) -> None:
@@ -200,9 +206,18 @@ def test_incoming_ends_that_differ_are_shown_by_the_first_status_with_a_warning(
 
 
 def test_zero_decimal_currency_refuses_decimals(qtbot: Any) -> None:
-    dialog = _dialog(qtbot, ["Active"], minor_units=0)
-    qtbot.keyClicks(dialog.amount_edits["Active"], "1500.5")
-    assert dialog.amount_edits["Active"].text() == "15005"
+    dialog = _dialog(qtbot, ["Active"], minor_units=0, currency="JPY")
+    edit = dialog.amount_edits["Active"]
+    qtbot.keyClicks(edit, "1500.5")
+    assert edit.text() == "1500.5"
+    assert edit.note().text() == "1500.5 has decimals, but JPY has none: type a whole amount."
+    assert dialog.model.tiers[0]["amounts"].get("Active") is None
+    qtbot.mouseClick(dialog.update_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() != TieredChargesDialog.DialogCode.Accepted
+    qtbot.keyClick(edit, Qt.Key.Key_Backspace)
+    qtbot.keyClick(edit, Qt.Key.Key_Backspace)
+    assert edit.note().text() == "= ¥1,500"
+    assert dialog.model.tiers[0]["amounts"]["Active"] == "1500"
 
 
 def test_a_static_price_status_fits_the_others_tiers_without_warning(qtbot: Any) -> None:

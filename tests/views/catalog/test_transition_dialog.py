@@ -73,8 +73,12 @@ def test_without_penalty_and_threshold_in_days(qtbot: Any) -> None:
 def test_missing_choices_and_amounts_are_refused_beside_the_fields(qtbot: Any) -> None:
     dialog = _dialog(qtbot)
     dialog.penalty_box.setChecked(True)
-    qtbot.keyClicks(dialog.amount_edit, "-x")  # neither can be typed
-    assert dialog.amount_edit.text() == ""
+    qtbot.keyClicks(dialog.amount_edit, "-x")  # kept as typed, refused beside the field
+    assert dialog.amount_edit.text() == "-x"
+    assert "cannot be below zero" in dialog.amount_edit.note().text()
+    assert not dialog.add_button.isEnabled()
+    dialog.amount_edit.clear()
+    assert dialog.add_button.isEnabled()
     qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
     assert dialog.result() != AddTransitionDialog.DialogCode.Accepted
     assert dialog.errors["service"].text() == "Choose the service."
@@ -82,6 +86,10 @@ def test_missing_choices_and_amounts_are_refused_beside_the_fields(qtbot: Any) -
     assert dialog.errors["charge_service"].isVisible()
     assert dialog.errors["amount"].text() == "An amount is required."
     assert dialog.errors["penalty_amount"].isVisible()
+    # a message goes once its field is set right
+    dialog.service_combo.setCurrentIndex(0)
+    assert not dialog.errors["service"].isVisible()
+    assert dialog.errors["transition"].isVisible()
 
 
 def test_without_fee_services_add_is_disabled_with_the_reason(qtbot: Any) -> None:

@@ -132,11 +132,28 @@ def test_current_setting_is_shown_and_reset_returns_to_the_bucket(qtbot: Any) ->
     }
 
 
-def test_thresholds_must_increase_and_bad_text_cannot_be_typed(qtbot: Any) -> None:
+def test_thresholds_must_increase_and_bad_text_is_refused_as_typed(qtbot: Any) -> None:
     dialog = _dialog(qtbot)
     dialog.bucket_combo.setCurrentText("100 GB")
-    _edit_cell(qtbot, dialog, 1, 1, "-5x0")
-    assert dialog.model.tiers[1]["threshold"] == "50"
+    index = dialog.model.index(1, 1)
+    before = dialog.model.tiers[1]["threshold"]
+    dialog.table.setCurrentIndex(index)  # the table edits the current cell at once
+    if dialog.table.indexWidget(index) is None:
+        dialog.table.edit(index)
+    editor = dialog.table.indexWidget(index)
+    assert isinstance(editor, MoneyEdit)
+    editor.selectAll()
+    qtbot.keyClicks(editor, "-5x0")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.wait(5)
+    assert dialog.table.indexWidget(index) is editor and editor.text() == "-5x0"
+    assert "cannot be below zero" in dialog.amount_note.text()
+    assert dialog.model.tiers[1]["threshold"] == before and not dialog.ok_button.isEnabled()
+    editor.selectAll()
+    qtbot.keyClicks(editor, "50")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.table.indexWidget(index) is None)
+    assert dialog.model.tiers[1]["threshold"] == "50" and dialog.ok_button.isEnabled()
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.result() != UsageBucketDialog.DialogCode.Accepted
     assert dialog.error.text() == "Tier 2: threshold must be more than 100, the threshold of tier 1."

@@ -215,7 +215,20 @@ def test_nested_lists_price_book_countries_and_rate_plan_rates(
 
     view.select_kind("rate_plans")
     rates = view.nested[0]
-    _type_into_cell(qtbot, rates.table, 0, 2, "2.5x55")  # letters and a third decimal refused
+    index = rates.model.index(0, 2)
+    before = index.data(Qt.ItemDataRole.EditRole)
+    editor = _open_editor(qtbot, rates.table, index)
+    assert isinstance(editor, MoneyEdit)
+    editor.selectAll()
+    qtbot.keyClicks(editor, "2.5x55")  # kept as typed, refused, nothing stored
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.wait(5)
+    assert editor.isVisible() and editor.text() == "2.5x55"
+    assert "'x' is not allowed" in editor.problem()
+    assert index.data(Qt.ItemDataRole.EditRole) == before
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: rates.table.indexWidget(index) is None)
+    _type_into_cell(qtbot, rates.table, 0, 2, "2.55")
     _save(qtbot, view)
     reference = store.reference_document(spec_db)
     assert reference["price_books"][1]["countries"] == ["DE", "AT"]

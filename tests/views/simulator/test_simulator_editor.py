@@ -119,9 +119,24 @@ def test_quantity_and_custom_price_edited_in_place(qtbot: Any, view: SimulatorVi
     _wait_for_bill(qtbot, view, lambda lines: tv_lines(lines)[-1]["quantity"] == "3")
     assert Decimal(tv_lines(_bill_lines(view))[-1]["amount"]) == 3 * catalog_price
 
+    # a third decimal in USD is refused with a message, and the cell stays open as typed
+    index = table.model().index(1, 3)
+    table.setCurrentIndex(index)
+    table.edit(index)
+    edit = next(w for w in table.findChildren(MoneyEdit) if w.isVisible())
+    edit.clear()
+    qtbot.keyClicks(edit, "9.999")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    qtbot.wait(5)
+    assert table.state() == QTableView.State.EditingState and edit.text() == "9.999"
+    assert "USD has 2 at most" in edit.problem()
+    assert table.model().index(1, 3).data() in ("", None)
+    qtbot.keyClick(edit, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: table.state() != QTableView.State.EditingState)
+
     def type_price(edit: MoneyEdit) -> None:
         edit.clear()
-        qtbot.keyClicks(edit, "9.999")  # the validator stops at two decimals (USD)
+        qtbot.keyClicks(edit, "9.99")
     _edit_cell(qtbot, table, 1, 3, MoneyEdit, type_price)
     _wait_for_bill(qtbot, view, lambda lines: tv_lines(lines)[-1]["unit_price"] == "9.99")
     line = tv_lines(_bill_lines(view))[-1]

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from app.catalog.document.rules import percent_problem, sentence
 from app.views.common.fields import ERROR_COLOUR, ErrorLabel, note, required, with_error
 from app.views.common.icons import icon
-from app.views.common.money import MoneyEdit
+from app.views.common.money import format_money, money_edit
 
 Discount = dict[str, Any]
 _Index = QModelIndex | QPersistentModelIndex
@@ -63,6 +63,9 @@ def new_discount(today: dt.date | None = None) -> Discount:
 def summary(d: Discount) -> str:
     """The list's two lines: ``Free 3 months`` and ``price 0.00 · 3 months``."""
     name = d.get("name") or "(no name)"
+    if d.get("kind") == "promo_code":  # billing uses the code's own settings
+        flags = "" if d.get("active", True) else " · inactive"
+        return f"{name}\n    promo code {d.get('promo_code') or '?'}'s settings{flags}"
     amount = d.get("amount")
     what = d.get("type", "")
     if amount is not None:
@@ -177,10 +180,14 @@ class DiscountsDialog(QDialog):
         statuses: list[str],
         promo_codes: list[str],
         minor_units: int,
+        currency: str | None = None,
+        promo_configs: dict[str, dict[str, Any]] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Edit Discounts — {service}")
         self.minor_units = minor_units
+        self.currency = currency
+        self.promo_configs = promo_configs or {}
         self.model = DiscountListModel(discounts, self)
         self._loading = False
 
@@ -274,18 +281,24 @@ class DiscountsDialog(QDialog):
         period_row.addStretch(1)
         period_box = QWidget(self)
         period_box.setLayout(period_row)
-        self.amount_edit = MoneyEdit(self, minor_units=minor_units)
+        self.amount_edit, self.amount_note = money_edit(self, minor_units=minor_units,
+                                                        currency=currency)
         self.amount_edit.setMaximumWidth(140)
-        self.amount_unit = QLabel(self)
         self.amount_error = ErrorLabel(self)
         amount_row = QHBoxLayout()
         amount_row.setContentsMargins(0, 0, 0, 0)
         amount_row.addWidget(required(self.amount_edit))
-        amount_row.addWidget(self.amount_unit)
+        amount_row.addWidget(self.amount_note)
         amount_row.addWidget(self.amount_error, 1)
         amount_row.addStretch(0)
         amount_box = QWidget(self)
         amount_box.setLayout(amount_row)
+        self.amount_box = amount_box
+        self.period_box = period_box
+        self.promo_gives = QLabel(self)
+        self.promo_gives.setWordWrap(True)
+        self.promo_gives.setAccessibleName("Promo code gives")
+        self.promo_gives.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         form.addRow("Type", self.kind_combo)
         form.addRow("Promo Code", self.promo_row)
@@ -300,6 +313,7 @@ class DiscountsDialog(QDialog):
         form.addRow("Discount Type", self.type_combo)
         form.addRow("Period", period_box)
         form.addRow("Amount", amount_box)
+        form.addRow("The code gives", self.promo_gives)
         self.form = form
         self.empty_note = note("No discounts: click + to add one.")
 
@@ -350,6 +364,8 @@ class DiscountsDialog(QDialog):
             self.amount_edit.textChanged,
         ):
             signal.connect(self._edited)
+        self.amount_edit.problemChanged.connect(
+            lambda problem: self.save_button.setEnabled(not problem))
         self._statuses = statuses
 
         if self.model.discounts:
@@ -368,6 +384,8 @@ class DiscountsDialog(QDialog):
         statuses: list[str],
         promo_codes: list[str],
         minor_units: int,
+        currency: str | None = None,
+        promo_configs: dict[str, dict[str, Any]] | None = None,
     ) -> list[Discount] | None:
         """Show the modal; the edited discounts in order, or None when cancelled."""
         dialog = cls(
@@ -377,6 +395,8 @@ class DiscountsDialog(QDialog):
             statuses=statuses,
             promo_codes=promo_codes,
             minor_units=minor_units,
+            currency=currency,
+            promo_configs=promo_configs,
         )
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
@@ -469,12 +489,50 @@ class DiscountsDialog(QDialog):
         promo = self.kind_combo.currentData() == "promo_code"
         self.form.setRowVisible(self.promo_row, promo)
         self.form.setRowVisible(self.promo_note, promo)
+        # billing uses the promo code's own type, period and amount: show those, read only
+        for field in (self.type_combo, self.period_box, self.amount_box):
+            self.form.setRowVisible(field, not promo)
+        self.form.setRowVisible(self.promo_gives, promo)
+        if promo:
+            self.promo_gives.setText(self._promo_text(self.promo_combo.currentData()))
         self.end_edit.setEnabled(self.end_check.isChecked())
         self.period_spin.setEnabled(self.period_unit.currentIndex() != 2)
         percent = self.type_combo.currentData() == "percent"
-        self.amount_unit.setText("%" if percent else "")
+        self.amount_edit.set_unit("%" if percent else None)
         # a percentage may have decimals of its own (12.5 %)
         self.amount_edit.set_minor_units(max(2, self.minor_units) if percent else self.minor_units)
+
+    def _promo_text(self, code: str | None) -> str:
+        """What the promo code's own configuration gives, as billing applies it."""
+        if not code:
+            return "Choose a promo code."
+        config = self.promo_configs.get(code)
+        if config is None:
+            return f"Promo code {code} is not set up (Setup › Promo Codes)."
+        kind = config.get("type")
+        amount = config.get("amount")
+        if kind == "percent":
+            what = f"{amount}% off"
+        elif kind == "price":
+            what = f"price {format_money(amount, self.currency, self.minor_units)}"
+        else:
+            what = f"{format_money(amount, self.currency, self.minor_units)} off"
+        if config.get("period_months"):
+            n = config["period_months"]
+            what += f" for {n} month{'s' if n != 1 else ''}"
+        elif config.get("period_days"):
+            n = config["period_days"]
+            what += f" for {n} day{'s' if n != 1 else ''}"
+        else:
+            what += ", with no end"
+        extra = [f"{k.replace('_', ' ')} {config[k]}" for k in ("status", "start", "end",
+                                                                 "gl_code")
+                 if config.get(k) is not None]
+        if config.get("prorate") is not None:
+            extra.append("prorated" if config["prorate"] else "not prorated")
+        return (what + (f" ({', '.join(extra)})" if extra else "")
+                + f". These are promo code {code}'s own settings (Setup › Promo Codes); "
+                "they win over this discount's.")
 
     def form_value(self) -> Discount:
         """The discount as the form shows it, in the catalog's format."""
@@ -491,12 +549,25 @@ class DiscountsDialog(QDialog):
             prorate=self.prorate_check.isChecked(),
             status=self.status_combo.currentData(),
             type=self.type_combo.currentData(),
-            amount=self.amount_edit.text_value(),
+            amount=self.amount_edit.text_value() if self.amount_edit.is_valid() else
+            self._stored_amount(),
             period_months=self.period_spin.value() if unit == 0 else None,
         )
         if unit == 1:
             d["period_days"] = self.period_spin.value()
+        config = self.promo_configs.get(d.get("promo_code") or "") if kind == "promo_code" \
+            else None
+        if config is not None:  # what is stored is what is billed: the code's own values
+            d.update(type=config["type"], amount=config["amount"],
+                     period_months=config.get("period_months"))
+            d.pop("period_days", None)
+            if config.get("period_days"):
+                d["period_days"] = config["period_days"]
         return d
+
+    def _stored_amount(self) -> str | None:
+        row = self.current_row()
+        return self.model.discounts[row].get("amount") if row is not None else None
 
     def _edited(self, *_args: object) -> None:
         if self._loading:
@@ -530,6 +601,9 @@ class DiscountsDialog(QDialog):
     # --- result -----------------------------------------------------------------------------
 
     def _on_save(self) -> None:
+        if not self.amount_edit.is_valid():
+            self.error.show_error(f"Amount: {self.amount_edit.problem()}")
+            return
         for row, d in enumerate(self.model.discounts):
             wrong = problems_of(d)
             if wrong:

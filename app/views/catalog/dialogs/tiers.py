@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.catalog.document.rules import sentence, tier_end_problem
-from app.views.common.fields import ErrorLabel, note, with_error
-from app.views.common.money import MoneyEdit
+from app.views.common.fields import ErrorLabel, beside, note, with_error
+from app.views.common.money import MoneyEdit, money_edit
 
 Tiers = dict[str, list[dict[str, Any]]]
 _Index = QModelIndex | QPersistentModelIndex
@@ -182,6 +182,7 @@ class TieredChargesDialog(QDialog):
         statuses: list[str],
         tiers: Tiers,
         minor_units: int,
+        currency: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Edit Tiered Charges")
@@ -192,9 +193,13 @@ class TieredChargesDialog(QDialog):
         self.model.tiers = merged
         self.model.endResetModel()
         self._loading = False
+        self._shown_amounts: dict[str, Any] = {}
 
-        heading = QLabel(title)
+        first, _, rest = title.partition("\n")  # a second line explains (e.g. a flat amount)
+        heading = QLabel(first)
         heading.setStyleSheet("font-weight: 600;")
+        self.explanation = note(rest)
+        self.explanation.setVisible(bool(rest))
         self.warning = ErrorLabel(self)
         self.warning.show_error(warning)
 
@@ -229,14 +234,15 @@ class TieredChargesDialog(QDialog):
         self.amount_edits: dict[str, MoneyEdit] = {}
         self.amount_errors: dict[str, ErrorLabel] = {}
         for status in self.statuses:
-            edit = MoneyEdit(self, minor_units=minor_units)
+            edit, amount_note = money_edit(self, minor_units=minor_units, currency=currency)
             edit.setAccessibleName(status)
             edit.setMaximumWidth(140)
             error = ErrorLabel(self)
             edit.amountChanged.connect(lambda _v, s=status: self._amount_edited(s))
+            edit.problemChanged.connect(lambda _p: self._amount_problems())
             self.amount_edits[status] = edit
             self.amount_errors[status] = error
-            form.addRow(status, with_error(edit, error))
+            form.addRow(status, beside(with_error(edit, error), amount_note))
 
         panes = QHBoxLayout()
         panes.addLayout(left, 2)
@@ -253,6 +259,7 @@ class TieredChargesDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
+        layout.addWidget(self.explanation)
         layout.addWidget(self.warning)
         layout.addLayout(panes, 1)
         layout.addWidget(self.error)
@@ -279,9 +286,11 @@ class TieredChargesDialog(QDialog):
         statuses: list[str],
         tiers: Tiers,
         minor_units: int,
+        currency: str | None = None,
     ) -> Tiers | None:
         """Show the modal; the edited tiers per status, or None when cancelled."""
-        dialog = cls(parent, title=title, statuses=statuses, tiers=tiers, minor_units=minor_units)
+        dialog = cls(parent, title=title, statuses=statuses, tiers=tiers, minor_units=minor_units,
+                     currency=currency)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.result_value()
@@ -315,6 +324,7 @@ class TieredChargesDialog(QDialog):
         self._loading = True
         try:
             tier = self.model.tiers[row]
+            self._shown_amounts = dict(tier["amounts"])
             self.end_edit.setText("" if tier["end"] is None else str(tier["end"]))
             self.end_error.show_error(None)
             self._show_title(row)
@@ -332,9 +342,20 @@ class TieredChargesDialog(QDialog):
     def _amount_edited(self, status: str) -> None:
         if self._loading:
             return
+        edit = self.amount_edits[status]
         row = self.current_row()
-        self.model.set_amount(row, status, self.amount_edits[status].text_value())
+        if not edit.is_valid():  # told beside the field; the tier keeps the amount it had
+            self.model.set_amount(row, status, self._shown_amounts.get(status))
+            return
+        self.model.set_amount(row, status, edit.text_value())
         self.amount_errors[status].show_error(None)
+
+    def amount_problems(self) -> list[str]:
+        """What is typed in the amount fields and is not an amount, per status."""
+        return [f"{s}: {e.problem()}" for s, e in self.amount_edits.items() if not e.is_valid()]
+
+    def _amount_problems(self) -> None:
+        self.update_button.setEnabled(not self.amount_problems())
 
     # --- End values -----------------------------------------------------------------------
 
@@ -415,6 +436,9 @@ class TieredChargesDialog(QDialog):
         return out
 
     def _on_update(self) -> None:
+        if self.amount_problems():
+            self.error.show_error(self.amount_problems()[0])
+            return
         pending = self.end_edit.hasFocus() or self.end_edit.text() != self._shown_end()
         if pending and not self.commit_end():
             return

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.views.common.fields import ErrorLabel, note, required, with_error
-from app.views.common.money import MoneyEdit
+from app.views.common.fields import ErrorLabel, beside, note, required, with_error
+from app.views.common.money import money_edit
 
 NO_FEE_SERVICE = (
     "A transition charge is charged on a service whose base type is Fee, and "
@@ -41,6 +41,7 @@ class AddTransitionDialog(QDialog):
         fee_services: list[str],
         current: dict[str, Any] | None,
         minor_units: int,
+        currency: str | None = None,
     ) -> None:
         super().__init__(parent)
         editing = current is not None
@@ -62,7 +63,8 @@ class AddTransitionDialog(QDialog):
         self.service_combo = combo(services, "Service", current.get("service"))
         self.transition_combo = combo(transitions, "Service Transition", current.get("transition"))
         self.charge_combo = combo(fee_services, "Charge Service", current.get("charge_service"))
-        self.amount_edit = MoneyEdit(self, minor_units=minor_units)
+        self.amount_edit, amount_note = money_edit(self, minor_units=minor_units,
+                                                   currency=currency)
         self.amount_edit.setMaximumWidth(140)
         self.amount_edit.set_amount(current.get("amount"))
         self.amount_edit.setAccessibleName("Amount")
@@ -95,13 +97,15 @@ class AddTransitionDialog(QDialog):
                 "its tax settings decide whether the fee is taxed."
             ),
         )
-        form.addRow("Amount", with_error(required(self.amount_edit), self.errors["amount"]))
+        form.addRow("Amount", beside(with_error(required(self.amount_edit),
+                                                self.errors["amount"]), amount_note))
 
         penalty = current.get("penalty")
         self.penalty_box = QGroupBox("Penalty Charge", self)
         self.penalty_box.setCheckable(True)
         self.penalty_box.setChecked(penalty is not None)
-        self.penalty_amount = MoneyEdit(self, minor_units=minor_units)
+        self.penalty_amount, penalty_note = money_edit(self, minor_units=minor_units,
+                                                       currency=currency)
         self.penalty_amount.setMaximumWidth(140)
         self.penalty_amount.setAccessibleName("Penalty amount")
         self.threshold_spin = QSpinBox(self)
@@ -126,7 +130,8 @@ class AddTransitionDialog(QDialog):
         threshold_box.setLayout(threshold_row)
         penalty_form = QFormLayout(self.penalty_box)
         penalty_form.addRow(
-            "Amount", with_error(required(self.penalty_amount), self.errors["penalty_amount"])
+            "Amount", beside(with_error(required(self.penalty_amount),
+                                        self.errors["penalty_amount"]), penalty_note)
         )
         penalty_form.addRow("Threshold", threshold_box)
         penalty_form.addRow(
@@ -146,6 +151,14 @@ class AddTransitionDialog(QDialog):
         self.add_button.setEnabled(bool(fee_services))
         self.add_button.clicked.connect(self._on_add)
         cancel.clicked.connect(self.reject)
+        # a message about a field goes once the field is set right
+        for key, box in (("service", self.service_combo), ("transition", self.transition_combo),
+                         ("charge_service", self.charge_combo)):
+            box.currentIndexChanged.connect(
+                lambda i, k=key: self.errors[k].show_error(None) if i >= 0 else None)
+        for key, edit in (("amount", self.amount_edit), ("penalty_amount", self.penalty_amount)):
+            edit.textChanged.connect(lambda _t, k=key: self.errors[k].show_error(None))
+            edit.problemChanged.connect(lambda _p: self._amounts_changed())
 
         layout = QVBoxLayout(self)
         heading = QLabel("Transition charge")
@@ -167,6 +180,7 @@ class AddTransitionDialog(QDialog):
         fee_services: list[str],
         current: dict[str, Any] | None,
         minor_units: int,
+        currency: str | None = None,
     ) -> dict[str, Any] | None:
         """Show the modal; the transition charge, or None when cancelled."""
         dialog = cls(
@@ -176,10 +190,16 @@ class AddTransitionDialog(QDialog):
             fee_services=fee_services,
             current=current,
             minor_units=minor_units,
+            currency=currency,
         )
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.result_value()
+
+    def _amounts_changed(self) -> None:
+        penalty_ok = not self.penalty_box.isChecked() or self.penalty_amount.is_valid()
+        self.add_button.setEnabled(self.charge_combo.count() > 0 and self.amount_edit.is_valid()
+                                   and penalty_ok)
 
     def problems(self) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -189,9 +209,13 @@ class AddTransitionDialog(QDialog):
             out["transition"] = "Choose the service transition."
         if self.charge_combo.currentIndex() < 0:
             out["charge_service"] = "Choose the fee service to charge."
-        if self.amount_edit.text_value() is None:
+        if not self.amount_edit.is_valid():
+            out["amount"] = "Not an amount."
+        elif self.amount_edit.text_value() is None:
             out["amount"] = "An amount is required."
-        if self.penalty_box.isChecked() and self.penalty_amount.text_value() is None:
+        if self.penalty_box.isChecked() and not self.penalty_amount.is_valid():
+            out["penalty_amount"] = "Not an amount."
+        elif self.penalty_box.isChecked() and self.penalty_amount.text_value() is None:
             out["penalty_amount"] = "Enter the penalty amount, or untick Penalty Charge."
         return out
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.catalog.document.rules import bucket_threshold_problem
 from app.views.common.fields import ErrorLabel, note
-from app.views.setup.delegates import MoneyDelegate
+from app.views.common.money import AmountNote, MoneyDelegate, open_amount_problems
 
 _Index = QModelIndex | QPersistentModelIndex
 NO_BUCKET = "No bucket"
@@ -144,6 +144,7 @@ class UsageBucketDialog(QDialog):
         buckets: list[dict[str, Any]],
         current: dict[str, Any] | None,
         minor_units: int,
+        currency: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Usage Bucket — {service}")
@@ -171,8 +172,11 @@ class UsageBucketDialog(QDialog):
 
         self.table = QTableView(self)
         self.table.setModel(self.model)
-        self.table.setItemDelegateForColumn(1, MoneyDelegate(QUANTITY_DECIMALS, self.table))
-        self.table.setItemDelegateForColumn(2, MoneyDelegate(minor_units, self.table))
+        self.amount_note = AmountNote(self)
+        for column, delegate in ((1, MoneyDelegate(QUANTITY_DECIMALS, self.table)),
+                                 (2, MoneyDelegate(minor_units, self.table, currency=currency))):
+            delegate.told.connect(self._told)
+            self.table.setItemDelegateForColumn(column, delegate)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
@@ -198,6 +202,7 @@ class UsageBucketDialog(QDialog):
         layout.addWidget(heading)
         layout.addLayout(form)
         layout.addWidget(self.no_bucket_note)
+        layout.addWidget(self.amount_note)
         layout.addWidget(self.table, 1)
         tools = QHBoxLayout()
         tools.addWidget(
@@ -239,10 +244,12 @@ class UsageBucketDialog(QDialog):
         buckets: list[dict[str, Any]],
         current: dict[str, Any] | None,
         minor_units: int,
+        currency: str | None = None,
     ) -> dict[str, Any] | None:
         """Show the modal: ``{"usage_bucket": setting or None}``, or None when cancelled."""
         dialog = cls(
-            parent, service=service, buckets=buckets, current=current, minor_units=minor_units
+            parent, service=service, buckets=buckets, current=current, minor_units=minor_units,
+            currency=currency,
         )
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
@@ -288,8 +295,15 @@ class UsageBucketDialog(QDialog):
             previous = threshold
         return out
 
+    def _told(self, message: str, problem: bool) -> None:
+        if problem:
+            self.amount_note.show_problem(f"{message} Not stored.")
+        else:
+            self.amount_note.show_value(message)
+        self.ok_button.setEnabled(not problem)
+
     def _on_ok(self) -> None:
-        problems = self.problems()
+        problems = open_amount_problems(self) + self.problems()
         if problems:
             self.error.show_error(problems[0])
             return

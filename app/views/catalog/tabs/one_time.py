@@ -9,6 +9,7 @@ import copy
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,8 +32,6 @@ from app.catalog.database.editing import (
 )
 from app.views.catalog.price_book_bar import PricingSelection, edit_price_books
 from app.views.catalog.tabs.recurring import (
-    HINT_ROLE,
-    MoneyDelegate,
     PricedTab,
     describe,
     modal,
@@ -41,7 +40,7 @@ from app.views.catalog.tabs.recurring import (
 )
 from app.views.common.fields import note
 from app.views.common.icons import icon
-from app.views.common.money import format_money
+from app.views.common.money import HINT_ROLE, format_money, grid_keys
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -108,9 +107,14 @@ class OneTimeChargesModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self.columns[index.column()] == "Amount":
+        if self.columns[index.column()] == "Amount" and not self.tiers_bill(
+                self.rows[index.row()]):
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
+
+    def tiers_bill(self, row: dict[str, Any]) -> bool:
+        """Whether the tiers, not the amount, price this charge (the engine's rule)."""
+        return self.tab.tiering() != "none" and bool(row.get("tiers"))
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -123,6 +127,21 @@ class OneTimeChargesModel(QAbstractTableModel):
             return row["service"] if role == Qt.ItemDataRole.DisplayRole else None
         if column == "Amount":
             amount = row.get("amount")
+            if self.tiers_bill(row):  # the tiers bill: the amount is not authoritative
+                if role == Qt.ItemDataRole.DisplayRole:
+                    return (f"{format_money(amount, currency, units)} not billed: the tiers "
+                            "apply") if amount is not None else "(the tiers apply)"
+                if role == Qt.ItemDataRole.ForegroundRole:
+                    return QPalette().color(QPalette.ColorGroup.Disabled,
+                                            QPalette.ColorRole.Text)
+                if role == Qt.ItemDataRole.FontRole:
+                    font = QFont()
+                    font.setItalic(True)
+                    return font
+                if role == Qt.ItemDataRole.ToolTipRole:
+                    return ("The frequency is tiered and this charge has tiers: the bill uses "
+                            "the tiers. Remove the tiers to bill a single amount.")
+                return None
             if role == Qt.ItemDataRole.DisplayRole:
                 return format_money(amount, currency, units) if amount is not None else ""
             if role == Qt.ItemDataRole.EditRole:
@@ -136,6 +155,8 @@ class OneTimeChargesModel(QAbstractTableModel):
             return None
         if column == "Tiers":
             if role == Qt.ItemDataRole.DisplayRole:
+                if not row.get("tiers") and row.get("amount") is not None:
+                    return "None: the amount applies (click to tier it)"
                 return tiers_summary(row.get("tiers") or [], currency, units)
             if role == Qt.ItemDataRole.DecorationRole:
                 return icon("tiers")
@@ -167,7 +188,11 @@ class OneTimeTab(PricedTab):
         self.model = OneTimeChargesModel(self)
         self.view = QTableView(self)
         self.view.setModel(self.model)
-        self.view.setItemDelegateForColumn(1, MoneyDelegate(self.units, self.view))
+        delegate = self.money_delegate(
+            self.view, lambda i: f"{self.model.rows[i.row()]['service']}, one-time amount"
+            if i.row() < len(self.model.rows) else "")
+        self.view.setItemDelegateForColumn(1, delegate)
+        grid_keys(self.view, delegate)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                   | QAbstractItemView.EditTrigger.SelectedClicked
@@ -196,6 +221,7 @@ class OneTimeTab(PricedTab):
         layout = QVBoxLayout(self)
         layout.addWidget(self.bar)
         layout.addWidget(self.error)
+        layout.addWidget(self.amount_note)
         layout.addWidget(self.view, 1)
         layout.addLayout(bottom)
         layout.addWidget(self.hint)
@@ -214,6 +240,8 @@ class OneTimeTab(PricedTab):
         return [s for s in self.draft.doc["services"] if kinds.get(s) == "one_time"]
 
     def refresh(self) -> None:
+        if self.gone():
+            return
         self.bar.refresh()
         self.model.reload()
         taken = {r["service"] for r in self.model.rows}
@@ -286,14 +314,25 @@ class OneTimeTab(PricedTab):
         if dialog is None:
             return
         charge = self.model.rows[row]
-        result = dialog.ask(self, title=f"Edit Tiered Charges: {charge['service']}",
+        tiers = copy.deepcopy(charge.get("tiers") or [])
+        title = f"Edit Tiered Charges: {charge['service']}"
+        if not tiers and charge.get("amount") is not None:  # offered as a single tier
+            tiers = [{"end": None, "amount": charge["amount"]}]
+            title += (f"\nBilled today as the single amount "
+                      f"{format_money(charge['amount'], self.selection.currency, self.units())}"
+                      "; with tiers, the tiers bill and the amount is cleared.")
+        result = dialog.ask(self, title=title,
                             statuses=["Amount"],
-                            tiers={"Amount": copy.deepcopy(charge.get("tiers") or [])},
-                            minor_units=self.units())
+                            tiers={"Amount": tiers},
+                            minor_units=self.units(), currency=self.selection.currency)
         if result is None:
             return
         tiers = result.get("Amount") or None
-        self._change(lambda rows: rows[row].update(tiers=tiers),
+        # with tiers on a tiered frequency the amount is never billed: keep only one price
+        cleared = {"amount": None} if tiers else {}
+        if not tiers and charge.get("tiers") and charge.get("amount") is None:
+            cleared = {"amount": charge["tiers"][0]["amount"]}  # keep a price to bill
+        self._change(lambda rows: rows[row].update(tiers=tiers, **cleared),
                      f"Set {charge['service']} one-time tiers")
 
     def edit_settings(self, row: int) -> None:

@@ -17,22 +17,19 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
-    QRect,
     Qt,
+    Signal,
 )
-from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QMessageBox,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from app.catalog.database.editing import (
     RECURRING_BASE_TYPES,
@@ -46,12 +43,16 @@ from app.catalog.database.editing import (
 from app.views.catalog.price_book_bar import PriceBookBar, PricingSelection, edit_price_books
 from app.views.common.fields import ErrorLabel, note
 from app.views.common.icons import icon
-from app.views.common.money import MoneyEdit, format_money
+from app.views.common.money import (
+    HINT_ROLE,
+    AmountNote,
+    MoneyDelegate,
+    format_money,
+    grid_keys,
+)
 from app.views.common.undo import PackageDraft
 
 _Index = QModelIndex | QPersistentModelIndex
-HINT_ROLE = Qt.ItemDataRole.UserRole + 10
-"""The standard price book's amount shown as a hint in an empty cell of another book."""
 
 
 def modal(parent: QWidget, module: str, name: str) -> Any | None:
@@ -72,45 +73,6 @@ def tiers_summary(tiers: list[dict[str, Any]], currency: str, units: int) -> str
     if len(tiers) == 1:
         return f"{amounts[0]} (one tier)"
     return f"{len(tiers)} tiers: " + " \N{RIGHTWARDS ARROW} ".join(amounts)
-
-
-class MoneyDelegate(QStyledItemDelegate):
-    """Edits an amount cell with a :class:`MoneyEdit` (the currency's minor units) and paints
-    the standard price hint in empty cells."""
-
-    def __init__(self, units: Callable[[], int], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.units = units
-
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
-                     index: _Index) -> QWidget:
-        editor = MoneyEdit(parent, minor_units=self.units(),
-                           placeholder=index.data(HINT_ROLE) or "")
-        editor.setFrame(False)
-        return editor
-
-    def setEditorData(self, editor: QWidget, index: _Index) -> None:
-        assert isinstance(editor, MoneyEdit)
-        editor.set_amount(index.data(Qt.ItemDataRole.EditRole) or None)
-
-    def setModelData(self, editor: QWidget, model: Any, index: _Index) -> None:
-        assert isinstance(editor, MoneyEdit)
-        model.setData(index, editor.text_value(), Qt.ItemDataRole.EditRole)
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
-        super().paint(painter, option, index)
-        hint = index.data(HINT_ROLE)
-        if hint and not index.data(Qt.ItemDataRole.DisplayRole):
-            painter.save()
-            painter.setPen(option.palette.color(QPalette.ColorGroup.Disabled,
-                                                QPalette.ColorRole.Text))
-            font = painter.font()
-            font.setItalic(True)
-            painter.setFont(font)
-            rect = QRect(option.rect).adjusted(4, 0, -4, 0)
-            painter.drawText(rect, int(Qt.AlignmentFlag.AlignRight
-                                       | Qt.AlignmentFlag.AlignVCenter), hint)
-            painter.restore()
 
 
 class RecurringPriceModel(QAbstractTableModel):
@@ -197,11 +159,18 @@ class RecurringPriceModel(QAbstractTableModel):
         if kind == "status":
             if tab.tiering() != "none":
                 tiers = (row.get("tiers") or {}).get(label, [])
+                flat = (row.get("amounts") or {}).get(label)
                 if role == Qt.ItemDataRole.DisplayRole:
+                    if not tiers and flat is not None:  # billed as is: say so
+                        return f"{format_money(flat, currency, units)} flat, not tiered"
                     return tiers_summary(tiers, currency, units)
                 if role == Qt.ItemDataRole.DecorationRole:
                     return icon("tiers")
                 if role == Qt.ItemDataRole.ToolTipRole:
+                    if not tiers and flat is not None:
+                        return (f"{service} while {label} is billed a flat "
+                                f"{format_money(flat, currency, units)} per unit, whatever "
+                                "the count. Click to turn it into a single tier.")
                     return f"Edit the tiered charges of {service} while {label}"
                 return None
             amount = (row.get("amounts") or {}).get(label)
@@ -273,7 +242,14 @@ class RecurringPriceModel(QAbstractTableModel):
 class PricedTab(QWidget):
     """Base of the tab pages priced per price book and currency (Recurring, Transition, One
     Time): the price book bar, the draft's frequency shown, the reference data, and ``load``.
-    Subclasses build their table and implement ``refresh`` (and ``commit``). No signals."""
+    Subclasses build their table and implement ``refresh`` (and ``commit``).
+
+    Signals:
+        amountProblem(bool): the open amount cell holds a text that is not an amount (True),
+            or no longer does (False); Save stays off meanwhile.
+    """
+
+    amountProblem = Signal(bool)
 
     def __init__(self, selection: PricingSelection, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -283,16 +259,44 @@ class PricedTab(QWidget):
         self.reference: dict[str, Any] = {}
         self.bar = PriceBookBar(selection, self)
         self.error = ErrorLabel(self)
+        self.amount_note = AmountNote(self)
+
+    def money_delegate(self, view: QTableView, where: Callable[[QModelIndex], str]
+                       ) -> MoneyDelegate:
+        """The amount delegate of ``view``; what it tells goes above the grid, prefixed by
+        ``where(index)`` (the cell in the catalog's words)."""
+        delegate = MoneyDelegate(lambda _i: self.units(), view,
+                                 currency=lambda _i: self.selection.currency)
+        delegate.told.connect(lambda message, problem: self._told(view, where, message, problem))
+        return delegate
+
 
     def set_reference(self, reference: dict[str, Any]) -> None:
         self.reference = reference
         self.bar.set_reference(reference)
+
+    def _told(self, view: QTableView, where_of: Callable[[QModelIndex], str], message: str,
+              problem: bool) -> None:
+        """The open cell's parsed value, or why it is not an amount, above the grid."""
+        if not isValid(view):
+            return
+        index = view.currentIndex()
+        where = where_of(index) + ": " if message and index.isValid() else ""
+        if problem:
+            self.amount_note.show_problem(f"{where}{message} Not stored.")
+        else:
+            self.amount_note.show_value(f"{where}{message}" if message else "")
+        self.amountProblem.emit(problem)
 
     def tiering(self) -> str:
         if self.draft is None:
             return "none"
         tiering: str = self.draft.frequency(self.fi)["tiering"]
         return tiering
+
+    def gone(self) -> bool:
+        """Whether the frequency shown is no longer in the draft (just deleted)."""
+        return self.draft is not None and self.fi >= len(self.draft.doc["frequencies"])
 
     def units(self) -> int:
         """Decimals the selected currency allows."""
@@ -314,14 +318,16 @@ class PricedTab(QWidget):
 
 class RecurringTab(PricedTab):
     """The Recurring tab page: ``load`` shows a frequency of the draft, ``commit`` has nothing
-    pending (each cell is committed when its editor closes). No signals."""
+    pending (each cell is committed when its editor closes). Signals: those of PricedTab."""
 
     def __init__(self, selection: PricingSelection, parent: QWidget | None = None) -> None:
         super().__init__(selection, parent)
         self.model = RecurringPriceModel(self)
         self.view = QTableView(self)
         self.view.setModel(self.model)
-        self.view.setItemDelegate(MoneyDelegate(self.units, self.view))
+        delegate = self.money_delegate(self.view, self._where)
+        self.view.setItemDelegate(delegate)
+        grid_keys(self.view, delegate)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                   | QAbstractItemView.EditTrigger.SelectedClicked
                                   | QAbstractItemView.EditTrigger.EditKeyPressed
@@ -335,6 +341,7 @@ class RecurringTab(PricedTab):
         layout = QVBoxLayout(self)
         layout.addWidget(self.bar)
         layout.addWidget(self.error)
+        layout.addWidget(self.amount_note)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.empty_note)
         layout.addWidget(note(
@@ -344,6 +351,11 @@ class RecurringTab(PricedTab):
         selection.changed.connect(self.refresh)
 
     # --- context
+
+    def _where(self, index: QModelIndex) -> str:
+        if index.row() >= len(self.model.services) or index.column() >= len(self.model.columns):
+            return ""
+        return f"{self.model.services[index.row()]} while {self.model.columns[index.column()][1]}"
 
     def loaded(self) -> None:
         self.model.rebuild()
@@ -357,6 +369,8 @@ class RecurringTab(PricedTab):
         self.refresh()
 
     def refresh(self) -> None:
+        if self.gone():
+            return
         self.bar.refresh()
         self.model.refresh()
         self.view.viewport().update()
@@ -418,12 +432,22 @@ class RecurringTab(PricedTab):
         dialog = modal(self, "tiers", "TieredChargesDialog")
         if dialog is None or self.selection.currency is None:
             return
-        current = (self.model.row(service) or {}).get("tiers") or {}
+        row = self.model.row(service) or {}
+        current = row.get("tiers") or {}
+        flats = {s: a for s, a in (row.get("amounts") or {}).items()
+                 if s in statuses and not current.get(s)}
         title = f"Edit Tiered Charges: {service}" + (
             f" ({statuses[0]})" if len(statuses) == 1 else "")
+        if flats:  # a flat amount is offered as a single tier (Update makes it one)
+            shown = ", ".join(f"{s} {format_money(a, self.selection.currency, self.units())}"
+                              for s, a in flats.items())
+            title += (f"\nBilled today as a flat amount: {shown}. Update turns "
+                      f"{'it' if len(flats) == 1 else 'each'} into a single tier.")
+        start = {s: copy.deepcopy(current.get(s, [])) for s in statuses} | {
+            s: [{"end": None, "amount": a}] for s, a in flats.items()}
         result = dialog.ask(self, title=title, statuses=statuses,
-                            tiers={s: copy.deepcopy(current.get(s, [])) for s in statuses},
-                            minor_units=self.units())
+                            tiers=start,
+                            minor_units=self.units(), currency=self.selection.currency)
         if result is None:
             return
         order = billable_statuses(self.reference)
@@ -433,6 +457,8 @@ class RecurringTab(PricedTab):
             for status in statuses:
                 if result.get(status):
                     tiers[status] = result[status]
+                    # the tiers now bill this status: a flat amount would never be billed
+                    row["amounts"].pop(status, None)
                 else:
                     tiers.pop(status, None)
             row["tiers"] = {s: tiers[s] for s in order if s in tiers}
@@ -446,7 +472,8 @@ class RecurringTab(PricedTab):
         buckets = [b for b in self.reference.get("usage_buckets", []) if b["service"] == service]
         current = (self.model.row(service) or {}).get("usage_bucket")
         result = dialog.ask(self, service=service, buckets=copy.deepcopy(buckets),
-                            current=copy.deepcopy(current), minor_units=self.units())
+                            current=copy.deepcopy(current), minor_units=self.units(),
+                            currency=self.selection.currency)
         if result is None:
             return
         self._edit_row(service, lambda row: row.update(usage_bucket=result.get("usage_bucket")),
@@ -475,7 +502,9 @@ class RecurringTab(PricedTab):
         result = dialog.ask(self, service=service, discounts=copy.deepcopy(current),
                             statuses=billable_statuses(self.reference),
                             promo_codes=[p["code"] for p in self.reference.get("promo_codes", [])],
-                            minor_units=self.units())
+                            minor_units=self.units(), currency=self.selection.currency,
+                            promo_configs={p["code"]: p["discount"]
+                                           for p in self.reference.get("promo_codes", [])})
         if result is None:
             return
         self._edit_row(service, lambda row: row.update(discounts=list(result)),

@@ -142,6 +142,8 @@ class TransitionTab(PricedTab):
         """Nothing is pending: each charge is committed when its modal closes."""
 
     def refresh(self) -> None:
+        if self.gone():
+            return
         self.bar.refresh()
         row = self._row()
         self.model.reload()
@@ -176,7 +178,8 @@ class TransitionTab(PricedTab):
             self, services=services,
             transitions=[t["name"] for t in self.reference.get("transitions", [])],
             fee_services=fees, current=copy.deepcopy(current),
-            minor_units=minor_units(self.reference, self.selection.currency))
+            minor_units=minor_units(self.reference, self.selection.currency),
+            currency=self.selection.currency)
         return result
 
     def _change(self, change: Any, text: str) -> None:
