@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from sqlalchemy import Connection, Table, delete, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.catalog.database import export as exporter
+from app.catalog.database import history
 from app.catalog.database import writer
 from app.catalog.errors import ImportFailure, InUseError
 from app.engine.allocation import gc_paused
@@ -193,30 +193,10 @@ def import_catalog(db: Database, doc: object, *, source: str = "catalog") -> Cha
 # --- export history -------------------------------------------------------------------------
 
 
-def record_export(db: Database, path: str, fmt: str, doc: Doc) -> None:
-    """Remember an export (time, file, format, and the catalog as exported)."""
-    with db.engine.begin() as conn:
-        conn.execute(insert(_t(m.CatalogExport)).values(
-            exported_at=dt.datetime.now(dt.UTC).replace(tzinfo=None), path=path, format=fmt,
-            document_json=json.dumps(doc, sort_keys=True)))
-
-
-@dataclass(frozen=True)
-class ExportRecord:
-    exported_at: dt.datetime
-    path: str
-    format: str
-    document: Doc
-
-
-def last_export(db: Database) -> ExportRecord | None:
-    """The most recent export, or None when the catalog was never exported."""
-    table = _t(m.CatalogExport)
-    with db.engine.connect() as conn:
-        row = conn.execute(select(table).order_by(table.c.id.desc()).limit(1)).first()
-    if row is None:
-        return None
-    return ExportRecord(row.exported_at, row.path, row.format, json.loads(row.document_json))
+# Kept in app.catalog.database.history (compact, shared parts); these names stay here for callers.
+record_export = history.record_export
+last_export = history.last_export
+ExportRecord = history.ExportRecord
 
 
 # --- browsing -------------------------------------------------------------------------------
