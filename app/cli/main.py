@@ -142,6 +142,9 @@ def _register_optional_commands() -> None:
         pass
     else:
         cli.add_command(diff)
+    from app.cli.exports import exports
+
+    cli.add_command(exports)
 
 
 _register_optional_commands()

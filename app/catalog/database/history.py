@@ -66,6 +66,18 @@ def _name(item: object) -> str | None:
     return name if isinstance(name, str) else None
 
 
+def document_size(manifest: Manifest, parts: dict[str, bytes]) -> int:
+    """Bytes of the whole document as compact JSON, from its parts (without joining them)."""
+    size = 2 + max(len(manifest) - 1, 0)  # {} and the commas between keys
+    for key, ref in manifest:
+        size += len(orjson.dumps(key)) + 1
+        if isinstance(ref, list):
+            size += 2 + max(len(ref) - 1, 0) + sum(len(parts[d]) for d, _name in ref)
+        else:
+            size += len(parts[ref])
+    return size
+
+
 def _encode_manifest(manifest: Manifest) -> bytes:
     return zlib.compress(orjson.dumps(manifest), COMPRESSION)
 
@@ -106,7 +118,7 @@ def record(conn: Connection, path: str, fmt: str, doc: Doc,
     manifest, parts = split_document(doc)
     added = store_parts(conn, parts)
     encoded = _encode_manifest(manifest)
-    size = sum(len(parts[d]) for d in _digests(manifest))
+    size = document_size(manifest, parts)
     moment = exported_at or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     result = conn.execute(insert(_t(m.CatalogExport)).values(
         exported_at=moment, path=path, format=fmt, size=size, stored=added + len(encoded),

@@ -17,7 +17,7 @@ import orjson
 import sqlalchemy as sa
 from alembic import op
 
-from app.catalog.database.history import COMPRESSION, split_document
+from app.catalog.database.history import COMPRESSION, document_size, split_document
 
 revision = '0006'
 down_revision = '0002'
@@ -74,8 +74,7 @@ def _convert_history(conn: sa.Connection) -> None:
             known.add(digest)
             added += len(compressed)
         encoded = zlib.compress(orjson.dumps(manifest), COMPRESSION)
-        size = sum(len(parts[digest]) for _key, ref in manifest
-                   for digest in ([d for d, _name in ref] if isinstance(ref, list) else [ref]))
+        size = document_size(manifest, parts)
         conn.execute(sa.update(_export).where(_export.c.id == number).values(
             size=size, stored=added + len(encoded), manifest=encoded))
 
