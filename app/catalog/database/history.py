@@ -193,7 +193,7 @@ def _assemble(manifest: Manifest, parts: dict[str, Any]) -> Doc:
     doc: Doc = {}
     for key, ref in manifest:
         if isinstance(ref, list):
-            doc[key] = [parts[d] if d in parts else {"name": name} for d, name in ref]
+            doc[key] = [parts.get(d, {"name": name}) for d, name in ref]
         else:
             doc[key] = parts[ref]
     return doc

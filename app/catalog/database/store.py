@@ -19,8 +19,7 @@ from sqlalchemy import Connection, Table, delete, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.catalog.database import export as exporter
-from app.catalog.database import history
-from app.catalog.database import writer
+from app.catalog.database import history, writer
 from app.catalog.errors import ImportFailure, InUseError
 from app.engine.allocation import gc_paused
 from app.engine.problems import Problem

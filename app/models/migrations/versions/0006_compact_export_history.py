@@ -84,7 +84,7 @@ def downgrade() -> None:
         batch_op.add_column(sa.Column('document_json', sa.Text(), nullable=True))
     conn = op.get_bind()
     for number, data in conn.execute(sa.select(_export.c.id, _export.c.manifest)).all():
-        doc = {}
+        doc: dict[str, object] = {}
         for key, ref in orjson.loads(zlib.decompress(data)):
             if isinstance(ref, list):
                 doc[key] = [_load(conn, digest) for digest, _name in ref]
