@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.catalog.database import export as exporter
 from app.catalog.database import history, writer
+from app.catalog.document import contract
 from app.catalog.errors import ImportFailure, InUseError
 from app.engine.allocation import gc_paused
 from app.engine.problems import Problem
@@ -66,17 +67,50 @@ def open_catalog(target: str | Path) -> Database:
     return open_database(target)
 
 
-def validate_document(doc: object) -> list[Problem]:
-    """Schema, reference and business-rule checks of a catalog document."""
+@dataclass(frozen=True)
+class CheckedCatalog:
+    """A catalog document as read (:func:`contract.normalize`: optional nulls dropped, buckets
+    by name as objects, ``x-`` keys taken out into ``extensions``) with every problem
+    validation found, so that an import can go ahead without checking it again."""
+
+    document: object
+    extensions: contract.Extensions
+    problems: list[Problem]
+
+
+def check_catalog(doc: object) -> CheckedCatalog:
+    """Read a catalog document by the contract's rules and validate it, once."""
     from app.catalog.document.validation import validate_catalog
 
-    return validate_catalog(doc)
+    normalized, extensions = contract.normalize(doc)
+    return CheckedCatalog(normalized, extensions, validate_catalog(normalized))
+
+
+def validate_document(doc: object) -> list[Problem]:
+    """Schema, reference and business-rule checks of a catalog document."""
+    return check_catalog(doc).problems
 
 
 def export_catalog(db: Database) -> Doc:
-    """The whole catalog as the exchange format's catalog document."""
+    """The whole catalog as the exchange format's catalog document, with the extension keys
+    (``x-``) it was imported with."""
     with db.engine.connect() as conn:
-        return exporter.catalog_document(conn)
+        doc = exporter.catalog_document(conn)
+        extensions = _t(m.CatalogExtension)
+        stored = {row.locator: orjson.loads(row.keys_json)
+                  for row in conn.execute(select(extensions.c.locator, extensions.c.keys_json))}
+    if stored:
+        contract.restore_extensions(doc, stored)
+    return doc
+
+
+def _write_extensions(conn: Connection, extensions: contract.Extensions) -> None:
+    table = _t(m.CatalogExtension)
+    conn.execute(delete(table))
+    if extensions:
+        conn.execute(insert(table), [
+            {"locator": where, "keys_json": orjson.dumps(keys).decode("utf-8")}
+            for where, keys in extensions.items()])
 
 
 def _invalidate_cache(conn: Connection) -> None:
@@ -107,7 +141,8 @@ def snapshot_document(db: Database) -> Doc:
             loaded: Doc = orjson.loads(cached)
             _keep_out_of_the_collector()
         return loaded
-    doc = export_catalog(db)
+    with db.engine.connect() as conn:  # the engine's copy: without extension keys
+        doc = exporter.catalog_document(conn)
     _keep_out_of_the_collector()
     text = orjson.dumps(doc).decode("utf-8")
     try:
@@ -152,19 +187,23 @@ def _stale_in_use(conn: Connection, stale_freqs: set[int]) -> list[str]:
 def import_catalog(db: Database, doc: object, *, source: str = "catalog") -> Changes:
     """Replace the catalog with ``doc``: all or nothing.
 
+    ``doc`` may be the result of :func:`check_catalog` (then it is not validated again).
     Objects are matched by name, so accounts stay attached to the frequencies they use; removing
     a frequency that an account uses fails the whole import with a message naming both.
     """
-    problems = _errors(validate_document(doc))
+    checked = doc if isinstance(doc, CheckedCatalog) else check_catalog(doc)
+    problems = _errors(checked.problems)
     if problems:
         raise ImportFailure(
             f"{source}: {len(problems)} problem(s), nothing imported; first: {problems[0]}",
             problems,
         )
+    doc = checked.document
     assert isinstance(doc, dict)
     try:
         with db.engine.begin() as conn:
             _invalidate_cache(conn)
+            _write_extensions(conn, checked.extensions)
             stale = writer.write_reference(conn, doc)
             writer.write_counting_rules(conn, doc, with_items=False)
             stale_packages, stale_freqs = writer.write_packages(conn, doc["packages"])
