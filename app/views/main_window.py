@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import orjson
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
@@ -24,7 +25,9 @@ from PySide6.QtWidgets import (
 
 from app import __version__
 from app.catalog.database import store
+from app.catalog.document import contract
 from app.catalog.document.diff import diff_catalogs
+from app.catalog.document.safe_json import load_json_document
 from app.catalog.errors import ImportFailure
 from app.models.database import Database, DatabaseError, open_database
 from app.package_data import demo_catalog
@@ -37,7 +40,8 @@ CHANGES_TAB, CHECKS_TAB = 3, 4
 
 
 def _read_json(path: str) -> Any:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    """The hardened reader (size limit, duplicate keys, NaN...): ImportFailure names the fault."""
+    return load_json_document(Path(path).read_bytes(), source=Path(path).name)
 
 
 class MainWindow(QMainWindow):
@@ -293,9 +297,10 @@ class MainWindow(QMainWindow):
         settings.put(settings.LAST_FOLDER, str(Path(path).parent))
         try:
             doc = _read_json(path)
-            if preview and not self._preview_import(Path(path).name, doc):
+            checked = store.check_catalog(doc)  # once: the preview and the import share it
+            if preview and not self._preview_import(Path(path).name, checked):
                 return False
-            changes = store.import_catalog(self.db, doc, source=Path(path).name)
+            changes = store.import_catalog(self.db, checked, source=Path(path).name)
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             self._report("Nothing imported", f"{Path(path).name} cannot be read: {exc}")
             return False
@@ -307,16 +312,21 @@ class MainWindow(QMainWindow):
         self._broadcast(changes)
         return True
 
-    def _preview_import(self, source: str, doc: Any) -> bool:
+    def _preview_import(self, source: str, checked: store.CheckedCatalog) -> bool:
         """Ask before replacing a catalog that has packages; True to go on with the import.
         A document with errors is not previewed: the import refuses it and lists them."""
+        doc = checked.document
+        if not isinstance(doc, dict) or any(p.severity == "error" for p in checked.problems):
+            return True
         current = store.export_catalog(self.db)
-        if not current.get("packages") or not isinstance(doc, dict):
+        if not current.get("packages"):
             return True
-        if any(p.severity == "error" for p in store.validate_document(doc)):
-            return True
+        incoming = doc
+        if checked.extensions:  # compare like with like: the export has its extension keys
+            incoming = orjson.loads(orjson.dumps(doc))
+            contract.restore_extensions(incoming, checked.extensions)
         return ImportPreviewDialog.ask(self, source=source,
-                                       changes=diff_catalogs(current, doc))
+                                       changes=diff_catalogs(current, incoming))
 
     def choose_export(self) -> None:
         folder = settings.get(settings.LAST_FOLDER) or str(Path.home())
