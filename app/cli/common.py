@@ -62,13 +62,22 @@ def refuse_invalid_catalog(path: str, doc: object) -> list[Problem]:
     takes a catalog file: with any error, its warnings, then each error on its own line
     (``PATH: JSON.PATH: message``) and ``PATH: N error(s)``, and exit status 2. Otherwise
     returns the warnings, for the caller to show."""
-    from app.catalog.database.store import validate_document
+    warnings: list[Problem] = checked_catalog(path, doc).problems
+    return warnings
 
-    problems = validate_document(doc)
-    errors = [p for p in problems if p.severity == "error"]
-    warnings = [p for p in problems if p.severity != "error"]
+
+def checked_catalog(path: str, doc: object) -> Any:
+    """:func:`refuse_invalid_catalog`, returning the checked catalog (``store.CheckedCatalog``:
+    the document as the contract reads it, and its warnings as ``problems``)."""
+    from dataclasses import replace
+
+    from app.catalog.database.store import check_catalog
+
+    checked = check_catalog(doc)
+    errors = [p for p in checked.problems if p.severity == "error"]
+    warnings = [p for p in checked.problems if p.severity != "error"]
     if errors:
         for p in warnings:
             click.echo(f"{path}: warning: {p}", err=True)
         fail(f"{path}: {len(errors)} error(s)", [f"{path}: {p}" for p in errors])
-    return warnings
+    return replace(checked, problems=warnings)

@@ -113,11 +113,11 @@ def _problems_line(path: str, problems: Sequence[Any]) -> str:
 
 def _load_catalog_document(catalog_path: str | None, db_path: str | None) -> tuple[Any, str]:
     if catalog_path is not None:
-        from app.cli.common import read_json, refuse_invalid_catalog
+        from app.cli.common import checked_catalog, read_json
 
-        doc = read_json(catalog_path)
-        refuse_invalid_catalog(catalog_path, doc)  # its warnings are `validate`'s to show
-        return doc, catalog_path
+        # its warnings are `validate`'s to show; the engine reads the document as the contract
+        # does (optional nulls dropped, x- keys taken out: they have no effect on billing)
+        return checked_catalog(catalog_path, read_json(catalog_path)).document, catalog_path
     assert db_path is not None
     from app.catalog.database.store import load_catalog_document
     from app.catalog.errors import ImportFailure
@@ -205,7 +205,10 @@ def _run(catalog_path: str | None, db_path: str | None, account_path: str, start
         catalog = catalog_from_document(catalog_doc, check=False)
     except ScenarioError as exc:
         raise BadInput(_problems_line(source, exc.problems)) from exc
-    account_doc = _read_json(account_path)
+    from app.catalog.document.contract import normalize
+
+    account_doc: Any
+    account_doc, _extensions = normalize(_read_json(account_path), "account")
     found = _schema_problem("account", account_doc)
     if found is not None:
         raise BadInput(f"{account_path}: {found[0]}: {found[1]}")

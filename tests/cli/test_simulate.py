@@ -266,8 +266,9 @@ REFUSED = [
     ("no standard price book", _no_standard_book, "a price book with code 'standard' is required"),
     ("prices in a currency the frequency does not enable", _disabled_currency_prices,
      "currency EUR has prices but is not enabled on this frequency"),
-    ("an object that is null", _set(None, *USD, "recurring", 0, "settings"),
-     "expected an object, got null"),
+    # (an optional one given as null means left out: exchange-format.md, Field notes)
+    ("a required object that is null", _set(None, "packages", 0, "frequencies", 0,
+                                            "price_books"), "expected an object, got null"),
     ("a month count of zero", _set(0, "contracts", 0, "term_months"), "must be at least 1, not 0"),
 ]
 

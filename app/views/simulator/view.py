@@ -384,10 +384,12 @@ class SimulatorView(QWidget):
                 return False
         if not self._confirm_leave():
             return False
+        from app.catalog.document.contract import normalize
         from app.catalog.document.safe_json import load_json_document
 
         try:
-            doc = load_json_document(Path(path).read_bytes(), source=path)
+            doc, _extensions = normalize(load_json_document(Path(path).read_bytes(),
+                                                            source=path), "account")
         except (OSError, ImportFailure) as exc:
             self._say(f"Cannot import {path}: {getattr(exc, 'message', exc)}", error=True)
             return False
