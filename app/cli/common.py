@@ -3,6 +3,7 @@ option, opening the database, reading JSON input safely, refusing an invalid cat
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -81,3 +82,12 @@ def checked_catalog(path: str, doc: object) -> Any:
             click.echo(f"{path}: warning: {p}", err=True)
         fail(f"{path}: {len(errors)} error(s)", [f"{path}: {p}" for p in errors])
     return replace(checked, problems=warnings)
+
+
+def write_output(out: str, data: bytes) -> None:
+    """Write ``data`` to the file ``out``, or to standard output when ``out`` is ``-``."""
+    if out == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        Path(out).write_bytes(data)

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
-from pathlib import Path
 
 import click
 
-from app.cli.common import db_option, fail, open_db
+from app.cli.common import db_option, fail, open_db, write_output
+from app.cli.diff import show_changes
 
 
 def human_size(size: int) -> str:
@@ -78,11 +77,7 @@ def show_cmd(db_path: str | None, number: int, out: str) -> None:
     """Write the catalog document that export NUMBER wrote (as JSON)."""
     _location, doc = _document(db_path, number)
     data = (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    if out == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        Path(out).write_bytes(data)
+    write_output(out, data)
 
 
 @exports.command("diff")
@@ -95,7 +90,7 @@ def show_cmd(db_path: str | None, number: int, out: str) -> None:
 def diff_cmd(db_path: str | None, old: int, new: int, fmt: str, exit_code: bool) -> None:
     """Object-by-object, field-by-field changes from export OLD to export NEW."""
     from app.catalog.database.history import documents_to_compare
-    from app.catalog.document.diff import changes_to_document, diff_catalogs, format_changes
+    from app.catalog.document.diff import diff_catalogs
 
     db = open_db(db_path, create=False)
     try:
@@ -105,13 +100,7 @@ def diff_cmd(db_path: str | None, old: int, new: int, fmt: str, exit_code: bool)
              "exports list)")
     finally:
         db.close()
-    changes = diff_catalogs(before, after)
-    if fmt == "json":
-        click.echo(json.dumps(changes_to_document(changes), indent=2, ensure_ascii=False))
-    else:
-        click.echo(format_changes(changes))
-    if exit_code and changes:
-        raise SystemExit(1)
+    show_changes(diff_catalogs(before, after), fmt, exit_code)
 
 
 def _date(value: str | None) -> dt.datetime | None:

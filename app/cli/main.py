@@ -8,14 +8,21 @@ line per problem, naming the file and the JSON path), 1 internal error.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
 from app import __version__
-from app.cli.common import BAD_INPUT, db_option, fail, open_db, read_json, refuse_invalid_catalog
+from app.cli.common import (
+    BAD_INPUT,
+    db_option,
+    fail,
+    open_db,
+    read_json,
+    refuse_invalid_catalog,
+    write_output,
+)
 
 __all__ = ["BAD_INPUT", "cli", "fail", "main"]
 
@@ -112,11 +119,7 @@ def export_cmd(db_path: str | None, out: str, fmt: str) -> None:
                 click.echo(f"not mapped: {note.path}: {note.message}", err=True)
         else:
             data = (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-        if out == "-":
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
-        else:
-            Path(out).write_bytes(data)
+        write_output(out, data)
         record_export(db, out, fmt, doc)
     finally:
         db.close()
