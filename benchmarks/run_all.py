@@ -9,7 +9,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-BENCHMARKS = ["bench_store.py", "bench_engine.py", "bench_window.py", "bench_simulator.py"]
+BENCHMARKS = ["bench_store.py", "bench_history.py", "bench_large_file.py", "bench_engine.py",
+              "bench_window.py", "bench_simulator.py"]
 
 
 def main() -> int:
