@@ -199,6 +199,7 @@ class ChangesView(QWidget):
         self.splitter.addWidget(self.exports_table)
         self.splitter.addWidget(below)
         self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([140, 460])
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Exports (select one to compare with the catalog now, or two "
                                 "to compare them):", self))
@@ -226,7 +227,7 @@ class ChangesView(QWidget):
         """Read the exports again (keeping the selection) and compare."""
         chosen = [e.number for e in self.selected_exports()]
         self.exports_model.set_items(history.list_exports(self.db))
-        fit_columns(self.exports_table, 180, {2: 360})
+        fit_columns(self.exports_table, 180)
         self.select_exports(chosen)
 
     def compare(self) -> None:

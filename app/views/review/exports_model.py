@@ -10,7 +10,7 @@ from PySide6.QtCore import QLocale, Qt
 from app.catalog.database.history import ExportEntry
 from app.views.common.list_table_model import Index, ListTableModel
 
-EXPORT_COLUMNS = ("#", "Exported", "File", "Format", "Size", "Stored")
+EXPORT_COLUMNS = ("#", "Exported", "Format", "Size", "Stored", "File")
 
 
 def local_time(moment: dt.datetime) -> str:
@@ -38,13 +38,13 @@ class ExportsModel(ListTableModel):
         if column == 1:
             return local_time(entry.exported_at)
         if column == 2:
-            return entry.path
-        if column == 3:
             return entry.format
-        if column == 4:
+        if column == 3:
             return locale.formattedDataSize(entry.size)
-        if column == 5:
+        if column == 4:
             return locale.formattedDataSize(entry.stored)
+        if column == 5:
+            return entry.path
         return ""
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -53,8 +53,8 @@ class ExportsModel(ListTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self.cell(entry, index.column())
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 2:
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 5:
             return entry.path
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (0, 4, 5):
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (0, 3, 4):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

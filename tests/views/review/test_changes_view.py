@@ -92,15 +92,16 @@ def test_pick_any_two_exports_to_compare(qtbot: Any, demo_db: Any) -> None:
     listed = [[view.exports_model.cell(e, k) for k in range(6)]
               for e in view.exports_model.entries]
     assert [row[0] for row in listed] == [str(first), str(second)]
-    assert [row[2] for row in listed] == ["first.json", "second.json"]
-    assert all(row[4] and row[5] for row in listed)  # sizes shown
+    assert [row[5] for row in listed] == ["first.json", "second.json"]
+    assert [row[2] for row in listed] == ["json", "json"]
+    assert all(row[3].endswith("KiB") and row[4].endswith("KiB") for row in listed)
     # nothing selected: the changes since the last export (none)
     assert view.model.rowCount() == 0 and view.header.text().endswith(" to second.json")
     # two exports picked in the list, by clicking the first and ctrl-clicking the second
     table = view.exports_table
     for row, modifier in ((0, Qt.KeyboardModifier.NoModifier),
                           (1, Qt.KeyboardModifier.ControlModifier)):
-        rect = table.visualRect(view.exports_model.index(row, 2))
+        rect = table.visualRect(view.exports_model.index(row, 1))
         qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, modifier, rect.center())
     assert [e.number for e in view.selected_exports()] == [first, second]
     assert view.header.text().startswith(f"Changes from export {first} (")
