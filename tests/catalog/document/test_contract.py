@@ -162,6 +162,9 @@ def test_x_keys_and_nulls_do_not_change_the_bill(tmp_path: Path, spec_catalog: d
     account_variant, _ = with_extensions(spec_account)
     account_variant["account"]["price_plan"] = None
     account_variant["packages"][0]["cancelled"] = None
+    account_variant["account"]["promo_codes"] = None  # optional lists given as null
+    account_variant["usage"] = None
+    account_variant["packages"][0]["services"][1]["quantity"] = None  # 1, as when left out
 
     def bill(catalog: Any, account: Any) -> Any:
         (tmp_path / "c.json").write_text(json.dumps(catalog), encoding="utf-8")
