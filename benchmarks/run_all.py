@@ -9,8 +9,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-BENCHMARKS = ["bench_store.py", "bench_engine.py", "bench_window.py", "bench_simulator.py",
-              "crash_points.py"]
+BENCHMARKS = ["bench_store.py", "bench_history.py", "bench_large_file.py", "bench_engine.py",
+              "bench_window.py", "bench_simulator.py", "crash_points.py"]
 
 
 def main() -> int:

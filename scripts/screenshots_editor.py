@@ -3,8 +3,8 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots_editor.py [OUT_FOLDER]
 
 Writes docs/screenshots/editor-main.png, editor-package.png, editor-recurring.png,
-editor-transition.png, editor-one-time.png, editor-counting-rule.png and
-editor-custom-fields.png.
+editor-transition.png, editor-one-time.png, editor-counting-rule.png,
+editor-custom-fields.png and changes.png (the Changes tab comparing two exports).
 """
 
 from __future__ import annotations
@@ -13,6 +13,13 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from app.models.database import Database
+    from app.views.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -72,9 +79,35 @@ def main() -> int:
         fp.tabs.setCurrentWidget(fp.counting_rule_tab)
         shot("counting-rule")
         editor._drop_draft()
+        changes_shot(app, window, db, out)
         window.close()
         db.close()
     return 0
+
+
+def changes_shot(app: QApplication, window: MainWindow, db: Database, out: Path) -> None:
+    """The Changes tab comparing two exports, with a price change between them."""
+    from app.catalog.database import store
+    from app.views.main_window import CHANGES_TAB
+    from app.views.review.changes import ChangesView
+
+    store.record_export(db, "/srv/catalogs/catalog-2026-11.json", "json",
+                        store.export_catalog(db))
+    doc = store.package_document(db, "Fiber Internet")
+    usd = doc["frequencies"][0]["price_books"]["standard"]["USD"]
+    row = next(r for r in usd["recurring"] if r["service"] == "Internet 100")
+    row["amounts"]["Active"] = "49.00"
+    store.save_package(db, doc, original_name="Fiber Internet")
+    store.record_export(db, "/srv/catalogs/catalog-2026-12.json", "json",
+                        store.export_catalog(db))
+    window.tabs.setCurrentIndex(CHANGES_TAB)
+    view = window.changes_view
+    assert isinstance(view, ChangesView)
+    view.select_exports([e.number for e in view.exports_model.entries])
+    app.processEvents()
+    path = out / "changes.png"
+    window.grab().save(str(path))
+    print(path)
 
 
 if __name__ == "__main__":

@@ -27,9 +27,8 @@ from sqlalchemy.exc import DBAPIError
 
 from app.catalog.atomic_write import write_bytes_atomically
 from app.catalog.database.store import Changes, export_catalog, record_export
-from app.catalog.document.lint import lint_catalog
+from app.catalog.database.store import check_catalog as store_check_catalog
 from app.catalog.document.safe_json import load_json_document
-from app.catalog.document.validation import validate_catalog_structure
 from app.catalog.errors import ImportFailure
 from app.engine.problems import Problem, ScenarioError
 from app.models.database import Database
@@ -88,11 +87,7 @@ def check_catalog(doc: object, *, lint: bool = True) -> list[Problem]:
     """Every problem of a catalog document, each once: the schema, the references and business
     rules (errors, and a few warnings) in document order, then the lint smells (warnings) when
     the document's structure held. Never raises for JSON-like input."""
-    problems, structure_held = validate_catalog_structure(doc)
-    if lint and structure_held and isinstance(doc, dict):
-        seen = set(problems)
-        problems = problems + [p for p in lint_catalog(doc) if p not in seen]
-    return problems
+    return store_check_catalog(doc, lint=lint).problems
 
 
 def check_catalog_file(path: str | Path) -> tuple[Doc | None, list[Problem]]:
@@ -148,9 +143,11 @@ def prepare_billing(doc: object, *, trusted: bool) -> Billing:
     from app.engine import catalog_from_document
 
     if not trusted:
-        errors = errors_of(check_catalog(doc, lint=False))
+        checked = store_check_catalog(doc)
+        errors = errors_of(checked.problems)
         if errors:
             return Billing(None, errors)
+        doc = checked.document  # as the contract reads it (nulls dropped, x- keys taken out)
     if not isinstance(doc, Mapping):
         return Billing(None, [Problem("", "a catalog document must be a JSON object")])
     try:
@@ -169,10 +166,12 @@ def bill_account(billing: Billing, account_doc: object, start: dt.date, periods:
     recomputation.
     """
     from app.catalog.database.accounts import schema_problems
+    from app.catalog.document.contract import normalize
     from app.engine import CatalogError, account_from_document, bill_to_document, simulate
 
     if not billing.ok:
         return BillOutcome(None, billing.problems, catalog_fault=True)
+    account_doc, _extensions = normalize(account_doc, "account")
     if not trusted:
         problems = schema_problems(account_doc)
         if problems:

@@ -3,6 +3,7 @@ option, opening the database, reading JSON input safely, refusing an invalid cat
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
@@ -70,24 +71,43 @@ def read_json(path: str) -> Any:
         fail(exc.message)
 
 
-def refuse_invalid_catalog(path: str, doc: object,
-                           problems: list[Problem] | None = None) -> list[Problem]:
+def refuse_invalid_catalog(path: str, doc: object, *, lint: bool = False) -> list[Problem]:
     """``validate``'s verdict on the catalog document read from ``path``, for every command that
     takes a catalog file: with any error, its warnings, then each error on its own line
     (``PATH: JSON.PATH: message``) and ``PATH: N error(s)``, and exit status 2. Otherwise
     returns the warnings, for the caller to show."""
-    from app.catalog.jobs import check_catalog, errors_of
+    warnings: list[Problem] = checked_catalog(path, doc, lint=lint).problems
+    return warnings
 
-    if problems is None:
-        problems = check_catalog(doc, lint=False)
-        if errors_of(problems):  # refused: list what validate lists (lint only costs then)
-            problems = check_catalog(doc)
-    errors = errors_of(problems)
-    warnings = [p for p in problems if p.severity != "error"]
+
+def checked_catalog(path: str, doc: object, *, lint: bool = False) -> Any:
+    """:func:`refuse_invalid_catalog`, returning the checked catalog (``store.CheckedCatalog``:
+    the document as the contract reads it, and its warnings as ``problems``)."""
+    from dataclasses import replace
+
+    from app.catalog.database.store import check_catalog
+
+    checked = check_catalog(doc, lint=lint)
+    errors = [p for p in checked.problems if p.severity == "error"]
+    if errors and not lint:  # refused: list what validate lists (lint only costs then)
+        checked = check_catalog(doc, lint=True)
+        errors = [p for p in checked.problems if p.severity == "error"]
+    warnings = [p for p in checked.problems if p.severity != "error"]
     if errors:
         from app.cli.errors import bounded
 
         for line in bounded([f"{path}: warning: {p}" for p in warnings]):
             click.echo(line, err=True)
         fail(f"{path}: {len(errors)} error(s)", [f"{path}: {p}" for p in errors])
-    return warnings
+    return replace(checked, problems=warnings)
+
+
+def write_output(out: str, data: bytes) -> None:
+    """Write ``data`` to the file ``out``, or to standard output when ``out`` is ``-``."""
+    if out == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        from app.catalog.jobs import write_file_atomically
+
+        write_file_atomically(out, data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 
@@ -25,7 +26,7 @@ def diff(old: str | None, new: str | None, db_path: str | None, since_last_expor
     With --db PATH --since-last-export: the changes made since the last export.
     """
     from app.catalog.database.store import export_catalog, last_export
-    from app.catalog.document.diff import changes_to_document, diff_catalogs, format_changes
+    from app.catalog.document.diff import diff_catalogs
 
     if since_last_export:
         if old or new:
@@ -49,7 +50,13 @@ def diff(old: str | None, new: str | None, db_path: str | None, since_last_expor
         for path, doc in ((old, before), (new, current)):
             if not isinstance(doc, dict) or doc.get("format") != "catalog":
                 fail(f"{path}: not a catalog document (expected \"format\": \"catalog\")")
-    changes = diff_catalogs(before, current)
+    show_changes(diff_catalogs(before, current), fmt, exit_code)
+
+
+def show_changes(changes: list[Any], fmt: str, exit_code: bool) -> None:
+    """Print changes as text or JSON; with ``exit_code``, exit 1 when there are any."""
+    from app.catalog.document.diff import changes_to_document, format_changes
+
     if fmt == "json":
         click.echo(json.dumps(changes_to_document(changes), indent=2, ensure_ascii=False))
     else:

@@ -42,11 +42,10 @@ def cli(ctx: click.Context, db_path: str | None, demo: bool) -> None:
 @click.option("--warnings/--no-warnings", default=True, help="Also list catalog smells (lint).")
 def validate_cmd(catalog: str, warnings: bool) -> None:
     """Check CATALOG.json: schema, references and business rules."""
-    from app.catalog.jobs import check_catalog
 
     doc = read_json(catalog)
     # The checks of the Checks tab, each fault once, in one pass; refused as simulate refuses.
-    lint = refuse_invalid_catalog(catalog, doc, check_catalog(doc, lint=warnings))
+    lint = refuse_invalid_catalog(catalog, doc, lint=warnings)
     for line in bounded([f"{catalog}: warning: {p}" for p in lint]):
         click.echo(line, err=True)
     click.echo(f"{catalog}: valid ({len(lint)} warning(s))")
@@ -137,6 +136,9 @@ def _register_optional_commands() -> None:
         pass
     else:
         cli.add_command(backups_group)
+    from app.cli.exports import exports
+
+    cli.add_command(exports)
 
 
 _register_optional_commands()

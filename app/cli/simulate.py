@@ -72,11 +72,11 @@ def _problems_line(path: str, problems: Sequence[Any]) -> str:
 
 def _load_catalog_document(catalog_path: str | None, db_path: str | None) -> tuple[Any, str]:
     if catalog_path is not None:
-        from app.cli.common import read_json, refuse_invalid_catalog
+        from app.cli.common import checked_catalog, read_json
 
-        doc = read_json(catalog_path)
-        refuse_invalid_catalog(catalog_path, doc)  # its warnings are `validate`'s to show
-        return doc, catalog_path
+        # its warnings are `validate`'s to show; the engine reads the document as the contract
+        # does (optional nulls dropped, x- keys taken out: they have no effect on billing)
+        return checked_catalog(catalog_path, read_json(catalog_path)).document, catalog_path
     assert db_path is not None
     from app.catalog.database.store import load_catalog_document
     from app.catalog.errors import ImportFailure

@@ -22,6 +22,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -583,14 +584,43 @@ class UsageRecord(Base):
 
 
 class CatalogExport(Base):
-    """One export of the whole catalog: when, where to, in which format, and what was written."""
+    """One export of the whole catalog: when, where to, in which format, and what was written.
+
+    What was written is kept as a manifest (compressed JSON naming its parts by digest: one per
+    package, one per other top-level key) over :class:`ExportPart` rows shared by every export
+    that has the same part, so an export of an unchanged catalog costs only its manifest.
+    ``size`` is the exported document as compact JSON, ``stored`` what this export added to
+    the database (its manifest and its new parts), both in bytes.
+    """
 
     __tablename__ = "catalog_export"
     id: Mapped[int] = mapped_column(primary_key=True)
     exported_at: Mapped[dt.datetime] = mapped_column(DateTime)
     path: Mapped[str] = mapped_column(Text)
     format: Mapped[str] = mapped_column(String(32))
-    document_json: Mapped[str] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(Integer)
+    stored: Mapped[int] = mapped_column(Integer)
+    manifest: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ExportPart(Base):
+    """One piece of an exported document (a package, or a whole other list) as zlib-compressed
+    compact JSON, named by the BLAKE2b digest of that JSON."""
+
+    __tablename__ = "export_part"
+    digest: Mapped[str] = mapped_column(String(32), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class CatalogExtension(Base):
+    """The ``x-``/``x_`` keys (another tool's extensions) of one object of the imported catalog,
+    kept so that an export gives them back. ``locator`` names the object by the names of the
+    objects that hold it (JSON), ``keys_json`` holds its extension keys and values (JSON)."""
+
+    __tablename__ = "catalog_extension"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    locator: Mapped[str] = mapped_column(Text, unique=True)
+    keys_json: Mapped[str] = mapped_column(Text)
 
 
 class CatalogCache(Base):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import orjson
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
@@ -25,6 +26,7 @@ from app import __version__
 from app.catalog import jobs
 from app.catalog.database import store
 from app.catalog.database.store import Database, DatabaseError, open_database
+from app.catalog.document import contract
 from app.catalog.document.diff import diff_catalogs
 from app.catalog.document.paths import parse_path
 from app.catalog.errors import ImportFailure
@@ -363,9 +365,10 @@ class MainWindow(QMainWindow):
         settings.put(settings.LAST_FOLDER, str(Path(path).parent))
         try:
             doc = jobs.read_document(path, source=Path(path).name)
-            if preview and not self._preview_import(Path(path).name, doc):
+            checked = store.check_catalog(doc)  # once: the preview and the import share it
+            if preview and not self._preview_import(Path(path).name, checked):
                 return False
-            changes = store.import_catalog(self.db, doc, source=Path(path).name)
+            changes = store.import_catalog(self.db, checked, source=Path(path).name)
         except ImportFailure as exc:
             details = "\n".join(str(p) for p in exc.problems) or exc.message
             self._report("Nothing imported", exc.message, details)
@@ -377,16 +380,21 @@ class MainWindow(QMainWindow):
         self._broadcast(changes)
         return True
 
-    def _preview_import(self, source: str, doc: Any) -> bool:
+    def _preview_import(self, source: str, checked: store.CheckedCatalog) -> bool:
         """Ask before replacing a catalog that has packages; True to go on with the import.
         A document with errors is not previewed: the import refuses it and lists them."""
+        doc = checked.document
+        if not isinstance(doc, dict) or any(p.severity == "error" for p in checked.problems):
+            return True
         current = store.export_catalog(self.db)
-        if not current.get("packages") or not isinstance(doc, dict):
+        if not current.get("packages"):
             return True
-        if jobs.errors_of(jobs.check_catalog(doc, lint=False)):
-            return True
+        incoming = doc
+        if checked.extensions:  # compare like with like: the export has its extension keys
+            incoming = orjson.loads(orjson.dumps(doc))
+            contract.restore_extensions(incoming, checked.extensions)
         return ImportPreviewDialog.ask(self, source=source,
-                                       changes=diff_catalogs(current, doc))
+                                       changes=diff_catalogs(current, incoming))
 
     def choose_export(self) -> None:
         folder = settings.get(settings.LAST_FOLDER) or str(Path.home())

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from app.catalog.changes import EXPORTED
 from app.catalog.changes import Changes as Changes
 from app.catalog.database import export as exporter
-from app.catalog.database import writer
+from app.catalog.database import history, writer
+from app.catalog.document import contract
 from app.catalog.errors import ImportFailure, InUseError
 from app.engine.allocation import gc_paused
 from app.engine.problems import Problem
@@ -65,17 +65,57 @@ def open_catalog(target: str | Path) -> Database:
     return open_database(target)
 
 
+@dataclass(frozen=True)
+class CheckedCatalog:
+    """A catalog document as read (:func:`contract.normalize`: optional nulls dropped, buckets
+    by name as objects, ``x-`` keys taken out into ``extensions``) with every problem
+    validation found, so that an import can go ahead without checking it again."""
+
+    document: object
+    extensions: contract.Extensions
+    problems: list[Problem]
+
+
+def check_catalog(doc: object, *, lint: bool = False) -> CheckedCatalog:
+    """Read a catalog document by the contract's rules and check it, once: the schema, the
+    references and business rules in document order, then (with ``lint``, when the document's
+    structure held) the lint smells, each fault once. Never raises for JSON-like input."""
+    from app.catalog.document.lint import lint_catalog
+    from app.catalog.document.validation import validate_catalog_structure
+
+    normalized, extensions = contract.normalize(doc)
+    problems, structure_held = validate_catalog_structure(normalized)
+    if lint and structure_held and isinstance(normalized, dict):
+        seen = set(problems)
+        problems = problems + [p for p in lint_catalog(normalized) if p not in seen]
+    return CheckedCatalog(normalized, extensions, problems)
+
+
 def validate_document(doc: object) -> list[Problem]:
     """Schema, reference and business-rule checks of a catalog document."""
-    from app.catalog.document.validation import validate_catalog
-
-    return validate_catalog(doc)
+    return check_catalog(doc).problems
 
 
 def export_catalog(db: Database) -> Doc:
-    """The whole catalog as the exchange format's catalog document."""
+    """The whole catalog as the exchange format's catalog document, with the extension keys
+    (``x-``) it was imported with."""
     with db.engine.connect() as conn:
-        return exporter.catalog_document(conn)
+        doc = exporter.catalog_document(conn)
+        extensions = _t(m.CatalogExtension)
+        stored = {row.locator: orjson.loads(row.keys_json)
+                  for row in conn.execute(select(extensions.c.locator, extensions.c.keys_json))}
+    if stored:
+        contract.restore_extensions(doc, stored)
+    return doc
+
+
+def _write_extensions(conn: Connection, extensions: contract.Extensions) -> None:
+    table = _t(m.CatalogExtension)
+    conn.execute(delete(table))
+    if extensions:
+        conn.execute(insert(table), [
+            {"locator": where, "keys_json": orjson.dumps(keys).decode("utf-8")}
+            for where, keys in extensions.items()])
 
 
 def _invalidate_cache(conn: Connection) -> None:
@@ -106,7 +146,8 @@ def snapshot_document(db: Database) -> Doc:
             loaded: Doc = orjson.loads(cached)
             _keep_out_of_the_collector()
         return loaded
-    doc = export_catalog(db)
+    with db.engine.connect() as conn:  # the engine's copy: without extension keys
+        doc = exporter.catalog_document(conn)
     _keep_out_of_the_collector()
     text = orjson.dumps(doc).decode("utf-8")
     try:
@@ -151,19 +192,23 @@ def _stale_in_use(conn: Connection, stale_freqs: set[int]) -> list[str]:
 def import_catalog(db: Database, doc: object, *, source: str = "catalog") -> Changes:
     """Replace the catalog with ``doc``: all or nothing.
 
+    ``doc`` may be the result of :func:`check_catalog` (then it is not validated again).
     Objects are matched by name, so accounts stay attached to the frequencies they use; removing
     a frequency that an account uses fails the whole import with a message naming both.
     """
-    problems = _errors(validate_document(doc))
+    checked = doc if isinstance(doc, CheckedCatalog) else check_catalog(doc)
+    problems = _errors(checked.problems)
     if problems:
         raise ImportFailure(
             f"{source}: {len(problems)} problem(s), nothing imported; first: {problems[0]}",
             problems,
         )
+    doc = checked.document
     assert isinstance(doc, dict)
     try:
         with writing(db.engine).begin() as conn:
             _invalidate_cache(conn)
+            _write_extensions(conn, checked.extensions)
             stale = writer.write_reference(conn, doc)
             writer.write_counting_rules(conn, doc, with_items=False)
             stale_packages, stale_freqs = writer.write_packages(conn, doc["packages"])
@@ -191,32 +236,18 @@ def import_catalog(db: Database, doc: object, *, source: str = "catalog") -> Cha
 # --- export history -------------------------------------------------------------------------
 
 
+# Kept in app.catalog.database.history (compact, shared parts); these names stay here for callers.
+
+
 def record_export(db: Database, path: str, fmt: str, doc: Doc) -> Changes:
-    """Remember an export (time, file, format, and the catalog as exported); returns what
-    changed (the export history: the Changes tab compares with the last export)."""
-    with db.engine.begin() as conn:
-        conn.execute(insert(_t(m.CatalogExport)).values(
-            exported_at=dt.datetime.now(dt.UTC).replace(tzinfo=None), path=path, format=fmt,
-            document_json=json.dumps(doc, sort_keys=True)))
+    """Remember an export (kept as compact parts shared with the other exports); returns what
+    changed (the export history: the Changes tab lists the exports)."""
+    history.record_export(db, path, fmt, doc)
     return EXPORTED
 
 
-@dataclass(frozen=True)
-class ExportRecord:
-    exported_at: dt.datetime
-    path: str
-    format: str
-    document: Doc
-
-
-def last_export(db: Database) -> ExportRecord | None:
-    """The most recent export, or None when the catalog was never exported."""
-    table = _t(m.CatalogExport)
-    with db.engine.connect() as conn:
-        row = conn.execute(select(table).order_by(table.c.id.desc()).limit(1)).first()
-    if row is None:
-        return None
-    return ExportRecord(row.exported_at, row.path, row.format, json.loads(row.document_json))
+last_export = history.last_export
+ExportRecord = history.ExportRecord
 
 
 # --- browsing -------------------------------------------------------------------------------

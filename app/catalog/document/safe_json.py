@@ -18,8 +18,15 @@ from typing import Any
 from app.catalog.errors import ImportFailure
 from app.engine.problems import Problem
 
-MAX_BYTES = 200 * 1024 * 1024
-"""Largest document accepted (a 30,000-frequency catalog is about 60 MB)."""
+MAX_BYTES = 1024 * 1024 * 1024
+"""Largest document accepted: 1 GiB. The editor is sized for catalogs of up to 30,000 packages
+and 90,000 package frequencies (the largest that benchmarks/generate_catalog.py writes: 243 MB;
+exported by the editor, indented, about 775 MB), and this leaves room above that. Reading such
+a file takes memory: see benchmarks/bench_large_file.py."""
+
+SIZE_REASON = ("the editor is sized for catalogs of up to 30,000 packages and 90,000 package "
+               "frequencies, about 775 MB as it exports them")
+"""Why the size limit is what it is, said in the message when a document is over it."""
 
 MAX_DEPTH = 64
 """Deepest nesting of arrays and objects accepted (a catalog document needs about 10)."""
@@ -234,12 +241,13 @@ def load_json_document(
     data: bytes | str,
     *,
     source: str,
-    max_bytes: int = MAX_BYTES,
+    max_bytes: int | None = None,
     max_depth: int = MAX_DEPTH,
 ) -> object:
     """Parse a JSON document, refusing hostile input with an :class:`ImportFailure`.
 
-    Refused: more than ``max_bytes`` bytes (or characters, given text), bytes that are not
+    Refused: more than ``max_bytes`` bytes (or characters, given text; default
+    :data:`MAX_BYTES`), bytes that are not
     UTF-8 (a UTF-8 byte order mark is allowed), nesting deeper than ``max_depth``, duplicate
     keys in one object, ``NaN`` / ``Infinity``, number literals longer than 40 characters or
     floats that overflow, and strings holding lone surrogates (which no file can store). The
@@ -247,10 +255,12 @@ def load_json_document(
     """
     if not isinstance(data, bytes | str):
         raise ImportFailure(f"{source}: expected bytes or text, got {type(data).__name__}")
+    max_bytes = MAX_BYTES if max_bytes is None else max_bytes
     if len(data) > max_bytes:
         raise _fail(
             source,
-            f"the document is too large ({len(data):,} bytes; the limit is {max_bytes:,})",
+            f"the document is too large ({len(data):,} bytes; the limit is {max_bytes:,} "
+            f"bytes: {SIZE_REASON})",
         )
     if isinstance(data, bytes):
         text = _decode(data, source)

@@ -33,8 +33,13 @@ from app.catalog.killbill.import_values import (
 from app.catalog.killbill.mapping import STANDARD_BOOK, Doc, MappingNote
 from app.engine.problems import Problem
 
-MAX_XML_BYTES = 50 * 1024 * 1024
-"""Largest Kill Bill catalog accepted (the largest public sample is about 70 kB)."""
+MAX_XML_BYTES = 1024 * 1024 * 1024
+"""Largest Kill Bill catalog accepted: 1 GiB. The largest public sample is about 70 kB, but the
+editor exports its largest catalog (30,000 packages, 90,000 frequencies) as about 480 MB of
+Kill Bill XML, and must read that back."""
+
+XML_SIZE_REASON = ("the editor is sized for catalogs of up to 30,000 packages and 90,000 package "
+                   "frequencies, about 480 MB as Kill Bill XML")
 
 
 def _parse_xml(data: bytes) -> ET.Element:
@@ -45,7 +50,7 @@ def _parse_xml(data: bytes) -> ET.Element:
     if len(data) > MAX_XML_BYTES:
         raise ImportFailure(
             f"the file is too large for a Kill Bill catalog ({len(data):,} bytes; the limit is "
-            f"{MAX_XML_BYTES:,})"
+            f"{MAX_XML_BYTES:,} bytes: {XML_SIZE_REASON})"
         )
     try:
         root = DET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)

@@ -1,18 +1,26 @@
-"""The Changes tab: what differs between the catalog now and the catalog as last exported.
+"""The Changes tab: what differs between the catalog now and the catalog as last exported,
+or between any export and the catalog now, or between any two exports.
 
-The differences come from :func:`app.catalog.document.diff.diff_catalogs` (old: the document
-recorded by ``store.record_export``; new: ``store.export_catalog``). :class:`ChangesModel` is
-also the table of the import preview (:mod:`app.views.catalog.dialogs.import_preview`).
+The exports are listed on top (:class:`~app.views.review.exports_model.ExportsModel`); the
+differences come from :func:`app.catalog.document.diff.diff_catalogs` (old: an export from
+:mod:`app.catalog.database.history`; new: another export or ``store.export_catalog``).
+:class:`ChangesModel` is also the table of the import preview
+(:mod:`app.views.catalog.dialogs.import_preview`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,15 +28,17 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from app.catalog.database import store
+from app.catalog.database import history, store
 from app.catalog.database.store import Database
 from app.catalog.document.diff import Change, diff_catalogs
 from app.views.common.list_table_model import ListTableModel
+from app.views.review.exports_model import ExportsModel, local_time
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -140,13 +150,6 @@ def fit_columns(table: QTableView, widest: int = 280,
             header.resizeSection(column, limit)
 
 
-def local_time(moment: dt.datetime) -> str:
-    """A stored (naive UTC) time in the local time zone, to the minute."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
-
-
 def summary(changes: list[Change]) -> str:
     if not changes:
         return "No changes."
@@ -158,7 +161,9 @@ def summary(changes: list[Change]) -> str:
 
 
 class ChangesView(QWidget):
-    """What changed since the last export; refreshed when shown and after every change."""
+    """What changed since the last export, or between the exports picked in the list above
+    (one: that export and the catalog now; two: the older and the newer). Refreshed when
+    shown and after every change."""
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -172,29 +177,82 @@ class ChangesView(QWidget):
         self.summary = QLabel(self)
         self.refresh_button = QPushButton("Refresh", self)
         self.refresh_button.clicked.connect(self.refresh)
+        self.exports_model = ExportsModel(self)
+        self.exports_table = changes_table(self.exports_model, self)
+        self.exports_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.exports_table.setToolTip("Select one export to compare it with the catalog now, "
+                                      "or two exports to compare them")
+        self.exports_table.selectionModel().selectionChanged.connect(
+            lambda *_: self.compare())
         self.model = ChangesModel(self)
         self.table = changes_table(self.model, self)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(self.refresh_button)
+        below = QWidget(self)
+        lower = QVBoxLayout(below)
+        lower.setContentsMargins(0, 0, 0, 0)
+        lower.addWidget(self.header)
+        lower.addLayout(top)
+        lower.addWidget(self.table, 1)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.addWidget(self.exports_table)
+        self.splitter.addWidget(below)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([140, 460])
         layout = QVBoxLayout(self)
-        layout.addWidget(self.header)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(QLabel("Exports (select one to compare with the catalog now, or two "
+                                "to compare them):", self))
+        layout.addWidget(self.splitter, 1)
         self.refresh()
 
+    def selected_exports(self) -> list[history.ExportEntry]:
+        rows = sorted({i.row() for i in self.exports_table.selectionModel().selectedRows()})
+        return [self.exports_model.entries[r] for r in rows]
+
+    def select_exports(self, numbers: list[int]) -> None:
+        """Select the exports numbered ``numbers`` in the list (the comparison follows)."""
+        selection = self.exports_table.selectionModel()
+        with_signals = selection.blockSignals(True)
+        selection.clearSelection()
+        for row, entry in enumerate(self.exports_model.entries):
+            if entry.number in numbers:
+                selection.select(self.exports_model.index(row, 0),
+                                 QItemSelectionModel.SelectionFlag.Select
+                                 | QItemSelectionModel.SelectionFlag.Rows)
+        selection.blockSignals(with_signals)
+        self.compare()
+
     def refresh(self) -> None:
-        record = store.last_export(self.db)
-        current = store.export_catalog(self.db)
-        if record is None:
-            self.header.setText("Never exported: everything is new")
-            # an empty catalog with the same header (format, version): every object is new
-            empty = {k: v for k, v in current.items() if not isinstance(v, list)}
-            changes = diff_catalogs(empty, current)
+        """Read the exports again (keeping the selection) and compare."""
+        chosen = [e.number for e in self.selected_exports()]
+        self.exports_model.set_items(history.list_exports(self.db))
+        fit_columns(self.exports_table, 180)
+        self.select_exports(chosen)
+
+    def compare(self) -> None:
+        chosen = self.selected_exports()
+        if len(chosen) >= 2:
+            old, new = chosen[0], chosen[-1]
+            self.header.setText(
+                f"Changes from export {old.number} ({local_time(old.exported_at)}, {old.path}) "
+                f"to export {new.number} ({local_time(new.exported_at)}, {new.path})")
+            changes = diff_catalogs(*history.documents_to_compare(self.db, old.number,
+                                                                  new.number))
         else:
-            self.header.setText(f"Changes since the export of {local_time(record.exported_at)}"
-                                f" to {record.path}")
-            changes = diff_catalogs(record.document, current)
+            record = (history.export_document(self.db, chosen[0].number) if chosen
+                      else store.last_export(self.db))
+            current = store.export_catalog(self.db)
+            if record is None:
+                self.header.setText("Never exported: everything is new")
+                # an empty catalog with the same header (format, version): every object is new
+                empty = {k: v for k, v in current.items() if not isinstance(v, list)}
+                changes = diff_catalogs(empty, current)
+            else:
+                number = f"export {record.number}" if chosen else "the export"
+                self.header.setText(f"Changes since {number} of "
+                                    f"{local_time(record.exported_at)} to {record.path}")
+                changes = diff_catalogs(record.document, current)
         self.model.set_changes(changes)
         self.summary.setText(summary(changes))
         fit_columns(self.table, 180, NAME_WIDTH)

@@ -389,8 +389,10 @@ class SimulatorView(QWidget):
                 return False
         if not self._confirm_leave():
             return False
+        from app.catalog.document.contract import normalize
+
         try:
-            doc = read_document(path)
+            doc, _extensions = normalize(read_document(path), "account")
         except ImportFailure as exc:
             self._say(f"Cannot import {path}: {exc.message}", error=True)
             return False

@@ -96,6 +96,50 @@ def test_utf16_is_refused_and_a_utf8_byte_order_mark_is_accepted() -> None:
 def test_size_limit() -> None:
     failure = refused(b'{"a": "' + b"x" * 100 + b'"}', max_bytes=50)
     assert "too large" in failure.message
+    assert "109 bytes; the limit is 50 bytes" in failure.message
+    assert "sized for catalogs of up to 30,000 packages" in failure.message
+
+
+def test_the_limit_has_room_for_the_largest_catalog_the_editor_is_sized_for(
+        tmp_path: Path) -> None:
+    """The generator's largest catalog (30,000 packages, 90,000 frequencies), as the editor
+    exports it (indented), scaled up from a hundredth of it, fits with room to spare (measured
+    whole: 243 MB as generated, 775 MB exported; see benchmarks/bench_large_file.py)."""
+    import sys
+
+    from app.catalog.database import store
+    from app.catalog.document import safe_json
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "benchmarks"))
+    from generate_catalog import generate_catalog
+
+    hundredth = generate_catalog(300, 900)
+    db = store.open_catalog(tmp_path / "c.sqlite")
+    store.import_catalog(db, hundredth)
+    exported = store.export_catalog(db)
+    db.close()
+    size = len(json.dumps(exported, indent=2, ensure_ascii=False).encode("utf-8"))
+    assert 1.2 * 100 * size < safe_json.MAX_BYTES
+    assert 100 * size > safe_json.MAX_BYTES / 2  # and the limit is not far beyond
+
+
+def test_validate_and_import_refuse_a_file_over_the_limit_saying_why(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from app.catalog.document import safe_json
+    from app.cli import cli
+
+    path = tmp_path / "big.json"
+    path.write_text('{"format": "catalog", "version": 1, "packages": []}' + " " * 200)
+    monkeypatch.setattr(safe_json, "MAX_BYTES", 100)
+    for args in (["validate", str(path)], ["import", "--db", str(tmp_path / "c.sqlite"),
+                                           str(path)]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2
+        assert "too large (251 bytes; the limit is 100 bytes" in result.output
+        assert "30,000 packages" in result.output
+    assert not (tmp_path / "c.sqlite").exists()  # refused before the database is touched
 
 
 def test_lone_surrogate_is_refused_but_a_pair_is_text() -> None:

@@ -445,8 +445,29 @@ def test_files_that_are_not_catalogs_are_refused(data: bytes, message: str) -> N
 
 def test_too_large_files_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(importer, "MAX_XML_BYTES", 1000)
-    with pytest.raises(ImportFailure, match="too large"):
+    with pytest.raises(ImportFailure, match="too large") as refused:
         killbill_to_catalog((KILLBILL / "catalogs/WeaponsHire.xml").read_bytes())
+    assert "the limit is 1,000 bytes: the editor is sized for catalogs of up to 30,000" in (
+        refused.value.message)
+
+
+def test_the_xml_limit_has_room_for_the_largest_catalog_exported_as_kill_bill_xml(
+        tmp_path: Path) -> None:
+    """A hundredth of the generator's largest catalog, exported as Kill Bill XML and scaled up
+    (about 480 MB), is under the limit with room to spare."""
+    import sys
+
+    from app.catalog.database import store
+    from app.catalog.killbill import catalog_to_killbill
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "benchmarks"))
+    from generate_catalog import generate_catalog
+
+    db = store.open_catalog(tmp_path / "c.sqlite")
+    store.import_catalog(db, generate_catalog(300, 900))
+    data, _notes = catalog_to_killbill(store.export_catalog(db))
+    db.close()
+    assert 1.5 * 100 * len(data) < importer.MAX_XML_BYTES
 
 
 def test_unreadable_values_are_reported_not_imported() -> None:

@@ -146,3 +146,38 @@ def test_the_changes_and_checks_tabs(qtbot: Any, demo_db: Any,
     assert window.changes_view.header.text() == "Never exported: everything is new"
     assert window.export_catalog(str(Path(demo_db.location).with_name("out.json")))
     assert window.changes_view.model.rowCount() == 0
+
+
+def test_preview_and_apply_validate_the_document_once(qtbot: Any, demo_db: Any,
+                                                      two_packages: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large catalog takes seconds to check: the preview's check is the import's."""
+    from app.catalog.document import validation
+
+    window = make_window(qtbot, demo_db)
+    calls: list[object] = []
+    real = validation.validate_catalog_structure
+
+    def counting(doc: object) -> Any:
+        calls.append(doc)
+        return real(doc)
+
+    monkeypatch.setattr(validation, "validate_catalog_structure", counting)
+    asked = answer(monkeypatch, True)
+    with qtbot.waitSignal(window.catalogChanged):
+        assert window.import_catalog(str(two_packages), preview=True)
+    assert len(asked) == 1 and asked[0]["changes"]
+    assert len(calls) == 1
+    assert window.editor.panel.model.package_count() == 2
+
+
+def test_a_file_the_hardened_reader_refuses_is_not_imported(qtbot: Any, demo_db: Any,
+                                                             tmp_path: Path) -> None:
+    window = make_window(qtbot, demo_db)
+    before = store.export_catalog(demo_db)
+    path = tmp_path / "twice.json"
+    path.write_text('{"format": "catalog",\n "format": "catalog"}', encoding="utf-8")
+    assert not window.import_catalog(str(path), preview=True)
+    box = window.last_report
+    assert "duplicate key 'format'" in box.text() and "line 2" in box.text()
+    assert store.export_catalog(demo_db) == before

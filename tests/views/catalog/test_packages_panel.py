@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from model_testers import check_model
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import insert
 from sqlalchemy import select as sql_select

@@ -8,7 +8,7 @@ import pytest
 from model_testers import check_model
 from PySide6.QtCore import Qt
 
-from app.catalog.database import store
+from app.catalog.database import history, store
 from app.views.review.changes import COLUMNS, ChangesView, show_value
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
@@ -79,3 +79,37 @@ def test_values_read_as_one_line() -> None:
     assert show_value("45.00") == "45.00"
     assert show_value({"a": 1}) == '{"a": 1}'
     assert show_value("x" * 200).endswith("…") and len(show_value("x" * 200)) == 80
+
+
+def test_pick_any_two_exports_to_compare(qtbot: Any, demo_db: Any) -> None:
+    first = history.record_export(demo_db, "first.json", "json", store.export_catalog(demo_db))
+    edit_prices(demo_db)
+    second = history.record_export(demo_db, "second.json", "json",
+                                 store.export_catalog(demo_db))
+    view = make_view(qtbot, demo_db)
+    check_model(view.exports_model)
+    listed = [[view.exports_model.cell(e, k) for k in range(6)]
+              for e in view.exports_model.entries]
+    assert [row[0] for row in listed] == [str(first), str(second)]
+    assert [row[5] for row in listed] == ["first.json", "second.json"]
+    assert [row[2] for row in listed] == ["json", "json"]
+    assert all(row[3].endswith("KiB") and row[4].endswith("KiB") for row in listed)
+    # nothing selected: the changes since the last export (none)
+    assert view.model.rowCount() == 0 and view.header.text().endswith(" to second.json")
+    # two exports picked in the list, by clicking the first and ctrl-clicking the second
+    table = view.exports_table
+    for row, modifier in ((0, Qt.KeyboardModifier.NoModifier),
+                          (1, Qt.KeyboardModifier.ControlModifier)):
+        rect = table.visualRect(view.exports_model.index(row, 1))
+        qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, modifier, rect.center())
+    assert [e.number for e in view.selected_exports()] == [first, second]
+    assert view.header.text().startswith(f"Changes from export {first} (")
+    assert view.summary.text() == "4 changes: 1 removed, 3 changed."
+    # one export picked: that export against the catalog now
+    view.select_exports([first])
+    assert view.header.text().startswith(f"Changes since export {first} of ")
+    assert view.model.rowCount() == 4
+    # a refresh keeps the choice
+    view.refresh()
+    assert [e.number for e in view.selected_exports()] == [first]
+    assert view.model.rowCount() == 4
