@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import os
 import xml.etree.ElementTree as ET
 from functools import cache
 from pathlib import Path
@@ -29,6 +30,17 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+LOADER: Any = None
+
+
+@pytest.fixture(autouse=True)
+def _kill_bill_loader(kb_loader: Any) -> None:
+    """Every Kill Bill XML these tests make also goes through Kill Bill's own loader (in one
+    batch at the end of the session: see ``kb_loader`` in tests/conftest.py)."""
+    global LOADER
+    LOADER = kb_loader
+
+
 @cache
 def xsd() -> xmlschema.XMLSchema:
     return xmlschema.XMLSchema(str(KILLBILL / "catalog.xsd"))
@@ -37,6 +49,7 @@ def xsd() -> xmlschema.XMLSchema:
 def assert_valid_xml(data: bytes) -> ET.Element:
     errors = [str(e.reason) for e in xsd().iter_errors(data.decode("utf-8"))]
     assert errors == []
+    LOADER.collect(os.environ.get("PYTEST_CURRENT_TEST", "export"), data)
     return ET.fromstring(data)
 
 

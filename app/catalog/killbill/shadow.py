@@ -1,0 +1,234 @@
+"""Shadow billing: what Kill Bill bills for an exported catalog, by its documented semantics.
+
+A small evaluator of the Kill Bill catalog XML we write, used to check that a subscriber billed
+by Kill Bill pays what our simulator shows (the pre-publish check and the tests compare the
+two, period by period). It follows Kill Bill's documented rules for what our export uses:
+
+- a subscription's phases follow one another from its start, each for its duration (the last
+  one for ever); Kill Bill finds a phase by its name ``<plan>-<type>``, so a plan with two
+  phases of one type is billed with the first one's prices (reproduced here);
+- a phase's fixed price is billed once, when the subscription enters the phase;
+- recurring prices are billed in advance for each billing period, prorated by days where a
+  phase boundary falls inside a period;
+- CONSUMABLE usage is billed in arrear for the units recorded in the period, by its tiers
+  (ALL_TIERS: each tier's blocks in turn; TOP_TIER: every unit at the tier the total reaches);
+- a subscription bought with a quantity is billed that many times.
+
+Periods are calendar periods from the subscription's start (billing aligned on the account's
+bill day, here the start day). Prices missing in the subscription's currency are an error, as
+at invoice time in Kill Bill (``CAT_NO_PRICE_FOR_CURRENCY``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+import defusedxml.ElementTree as DET
+
+from app.engine.periods import add_months
+
+_PERIOD_MONTHS = {
+    "MONTHLY": 1, "BIMESTRIAL": 2, "QUARTERLY": 3, "TRIANNUAL": 4, "BIANNUAL": 6, "ANNUAL": 12,
+    "BIENNIAL": 24,
+}  # fmt: skip
+_PERIOD_DAYS = {"WEEKLY": 7, "DAILY": 1, "BIWEEKLY": 14, "THIRTY_DAYS": 30, "SIXTY_DAYS": 60,
+                "NINETY_DAYS": 90}  # fmt: skip
+
+
+class NoPriceForCurrency(Exception):
+    """Kill Bill's CAT_NO_PRICE_FOR_CURRENCY: a billed section has no price in a currency."""
+
+
+@dataclass
+class _Tier:
+    size: Decimal
+    max: Decimal
+    prices: dict[str, Decimal]
+
+
+@dataclass
+class _UsageSection:
+    unit: str
+    policy: str
+    tiers: list[_Tier]
+
+
+@dataclass
+class PhaseModel:
+    type: str
+    unit: str  # DAYS, WEEKS, MONTHS, YEARS, UNLIMITED
+    number: int
+    fixed: dict[str, Decimal] | None
+    recurring: dict[str, Decimal] | None
+    usages: list[_UsageSection] = field(default_factory=list)
+
+
+@dataclass
+class PlanModel:
+    name: str
+    product: str
+    period: str
+    phases: list[PhaseModel]
+
+
+def _prices(element: object | None) -> dict[str, Decimal] | None:
+    if element is None:
+        return None
+    out = {}
+    for price in element.iter("price"):  # type: ignore[attr-defined]
+        out[price.findtext("currency", "")] = Decimal(price.findtext("value", "0"))
+    return out
+
+
+def read_plans(data: bytes) -> dict[str, PlanModel]:
+    """The plans of a Kill Bill catalog XML, by name."""
+    root = DET.fromstring(data)
+    plans: dict[str, PlanModel] = {}
+    for plan in root.iterfind("plans/plan"):
+        phases = []
+        period = "NO_BILLING_PERIOD"
+        for phase in [*plan.iterfind("initialPhases/phase"), plan.find("finalPhase")]:
+            if phase is None:
+                continue
+            number = phase.findtext("duration/number")
+            recurring = phase.find("recurring")
+            if recurring is not None:
+                period = recurring.findtext("billingPeriod", period)
+            usages = []
+            for usage in phase.iterfind("usages/usage"):
+                tiers = []
+                unit = ""
+                for block in usage.iterfind("tiers/tier/blocks/tieredBlock"):
+                    unit = block.findtext("unit", "")
+                    tiers.append(
+                        _Tier(
+                            Decimal(block.findtext("size", "1")),
+                            Decimal(block.findtext("max", "-1")),
+                            _prices(block.find("prices")) or {},
+                        )
+                    )
+                usages.append(_UsageSection(unit, usage.get("tierBlockPolicy", "ALL_TIERS"), tiers))
+                period = usage.findtext("billingPeriod", period) if recurring is None else period
+            phases.append(
+                PhaseModel(
+                    str(phase.get("type")),
+                    phase.findtext("duration/unit", "UNLIMITED"),
+                    int(number) if number else 0,
+                    _prices(phase.find("fixed/fixedPrice")),
+                    _prices(recurring.find("recurringPrice")) if recurring is not None else None,
+                    usages,
+                )
+            )
+        name = str(plan.get("name"))
+        plans[name] = PlanModel(name, plan.findtext("product", ""), period, phases)
+    return plans
+
+
+def _after(start: dt.date, unit: str, number: int) -> dt.date | None:
+    if unit == "DAYS":
+        return start + dt.timedelta(days=number)
+    if unit == "WEEKS":
+        return start + dt.timedelta(weeks=number)
+    if unit == "MONTHS":
+        return add_months(start, number)
+    if unit == "YEARS":
+        return add_months(start, 12 * number)
+    return None
+
+
+def period_starts(period: str, start: dt.date, count: int) -> list[dt.date]:
+    """The starts of ``count`` billing periods from ``start``, and the end of the last one."""
+    if period in _PERIOD_DAYS:
+        return [start + dt.timedelta(days=_PERIOD_DAYS[period] * k) for k in range(count + 1)]
+    months = _PERIOD_MONTHS.get(period, 1)
+    return [add_months(start, months * k) for k in range(count + 1)]
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """One subscription of a plan, bought ``quantity`` times; ``usage`` maps a unit to the
+    units recorded in each billing period."""
+
+    plan: str
+    quantity: int = 1
+    usage: dict[str, list[Decimal]] = field(default_factory=dict)
+
+
+def _price(prices: dict[str, Decimal], currency: str, plan: str, what: str) -> Decimal:
+    if currency not in prices:
+        raise NoPriceForCurrency(f"plan {plan}: no {what} price in {currency}")
+    return prices[currency]
+
+
+def _usage_charge(section: _UsageSection, units: Decimal, currency: str, plan: str) -> Decimal:
+    if units <= 0:
+        return Decimal(0)
+    if section.policy == "TOP_TIER":
+        reached = section.tiers[-1]
+        covered = Decimal(0)
+        for tier in section.tiers:
+            covered = Decimal(-1) if tier.max < 0 or covered < 0 else covered + tier.size * tier.max
+            if covered < 0 or units <= covered:
+                reached = tier
+                break
+        blocks = -(-units // reached.size)
+        return blocks * _price(reached.prices, currency, plan, "usage")
+    total = Decimal(0)
+    left = units
+    for tier in section.tiers:
+        capacity = None if tier.max < 0 else tier.size * tier.max
+        taken = left if capacity is None else min(left, capacity)
+        blocks = -(-taken // tier.size)
+        total += blocks * _price(tier.prices, currency, plan, "usage")
+        left -= taken
+        if left <= 0:
+            break
+    return total
+
+
+def bill_subscription(
+    plans: dict[str, PlanModel],
+    sub: Subscription,
+    currency: str,
+    start: dt.date,
+    periods: int,
+    minor_units: int = 2,
+) -> list[Decimal]:
+    """The amount Kill Bill bills a subscription for each of its first ``periods`` billing
+    periods (recurring in advance, usage of the period, fixed prices of phases entered)."""
+    plan = plans[sub.plan]
+    by_type: dict[str, PhaseModel] = {}
+    for phase in plan.phases:
+        by_type.setdefault(phase.type, phase)  # Kill Bill finds a phase by <plan>-<type>
+    spans: list[tuple[dt.date, dt.date | None, PhaseModel]] = []
+    at: dt.date | None = start
+    for phase in plan.phases:
+        if at is None:
+            break
+        end = _after(at, phase.unit, phase.number)
+        spans.append((at, end, by_type[phase.type]))
+        at = end
+    bounds = period_starts(plan.period, start, periods)
+    quantum = Decimal(1).scaleb(-minor_units)
+    out = []
+    for k in range(periods):
+        a, b = bounds[k], bounds[k + 1]
+        amount = Decimal(0)
+        for s, e, phase in spans:
+            if a <= s < b and phase.fixed:
+                amount += _price(phase.fixed, currency, plan.name, "fixed")
+            lo, hi = max(a, s), min(b, e) if e is not None else b
+            if hi <= lo:
+                continue
+            if phase.recurring is not None:
+                price = _price(phase.recurring, currency, plan.name, "recurring")
+                line = price * Decimal((hi - lo).days) / Decimal((b - a).days)
+                amount += line.quantize(quantum, rounding=ROUND_HALF_UP)
+            for section in phase.usages:
+                recorded = sub.usage.get(section.unit, [])
+                if k < len(recorded) and s <= a and (e is None or a < e):
+                    amount += _usage_charge(section, recorded[k], currency, plan.name)
+        out.append(amount * sub.quantity)
+    return out
