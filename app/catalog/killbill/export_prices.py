@@ -89,6 +89,24 @@ class _Phase:
     recurring: dict[str, Decimal] | None = None
 
 
+@dataclass(frozen=True)
+class PublishedFrequency:
+    """Where one (frequency, price book) went in Kill Bill: its base plan, and the add-on plan
+    of each service it prices (a subscriber buys the base plan and one add-on per service,
+    with the service's quantity)."""
+
+    frequency: str
+    book: str
+    price_list: str
+    base: str
+    currency_addons: dict[str, dict[str, str]]  # currency -> service -> add-on plan
+    counted: frozenset[str] = frozenset()  # tiered services: quantity recorded as usage
+
+    def addons(self, currency: str) -> dict[str, str]:
+        """The add-on plan of each service for a subscriber in ``currency``."""
+        return self.currency_addons.get(currency, {})
+
+
 @dataclass
 class _Segment:
     number: int
@@ -114,6 +132,7 @@ class _CurrencyPlan:
     tiered: dict[str, list[tuple[int | None, Decimal]]] = field(default_factory=dict)
     usage: dict[str, list[_UsageTier]] = field(default_factory=dict)  # service -> tiers
     one_time: Decimal | None = None
+    one_times: dict[str, Decimal] = field(default_factory=dict)  # service -> its one-time total
 
 
 
@@ -148,6 +167,10 @@ class _PriceRows:
         self.rate_plans: dict[str, dict[tuple[str, str], Decimal]] = {}
         self.buckets: dict[str, Doc] = {}
         self.status = _billing_status(doc)
+        self.published: dict[tuple[str, str], PublishedFrequency] = {}
+        self.products_el = ET.Element("products")
+        self.addon_products: dict[tuple[str, str], str] = {}
+        self.list_ids: dict[str, str] = {}  # price book code -> child price list name
 
     def _list(self, key: str) -> list[Any]:
         value = self.doc.get(key)
@@ -229,6 +252,13 @@ class _PriceRows:
             price = self._discounted(base, disc, currency)
             if reason is None and price is None:
                 reason = "has no usable amount"
+            if reason is not None and price is not None:
+                self.notes.add(
+                    dpath,
+                    f"{label} {reason}: not exported (subscribers without it are billed as "
+                    "the simulator bills them)",
+                )
+                continue
             if reason is not None:
                 rest = len(discounts) - i - 1
                 tail = f" (nor the {rest} discount(s) after it)" if rest else ""
@@ -356,6 +386,8 @@ class _PriceRows:
             if amount is None:
                 continue
             total = amount if total is None else total + amount
+            service_name = str(row.get("service"))
+            plan.one_times[service_name] = plan.one_times.get(service_name, Decimal(0)) + amount
             settings = row.get("settings")
             if isinstance(settings, dict) and any(v is not None for v in settings.values()):
                 self.notes.add(_join(path, "settings"), "service settings not expressed")

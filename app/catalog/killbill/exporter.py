@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from app.catalog.killbill.export_phases import _PhaseWriter
-from app.catalog.killbill.export_prices import _sub
+from app.catalog.killbill.export_prices import PublishedFrequency, _sub
 from app.catalog.killbill.mapping import (
     DEFAULT_PRICE_LIST,
     KILLBILL_CURRENCIES,
@@ -133,7 +134,10 @@ class _Exporter(_PhaseWriter):
     def _frequency_notes(self, freq: Doc, path: str) -> None:
         label = f"frequency {freq.get('name')!r}"
         if freq.get("active") is False:
-            self.notes.add(_join(path, "active"), f"{label} is inactive: exported anyway")
+            self.notes.add(
+                _join(path, "active"),
+                f"{label} is inactive: exported anyway (Kill Bill has no inactive plans)",
+            )
         if freq.get("contract"):
             self.notes.add(
                 _join(path, "contract"),
@@ -164,6 +168,7 @@ class _Exporter(_PhaseWriter):
             _sub(currencies_el, "currency", code)
         units_el = _sub(root, "units")
         products_el = _sub(root, "products")
+        self.products_el = products_el
         rules = _sub(root, "rules")
         policy = _sub(_sub(rules, "changePolicy"), "changePolicyCase")
         _sub(policy, "policy", "IMMEDIATE")
@@ -178,6 +183,9 @@ class _Exporter(_PhaseWriter):
         lists: dict[str, list[str]] = {STANDARD_BOOK: []}
         for book in books:
             lists.setdefault(str(book.get("code")), [])
+        for code in lists:
+            if code != STANDARD_BOOK:
+                self.list_ids[code] = self.ids.make(code, "pricelist")
         for i, pkg in enumerate(self._list("packages")):
             if not isinstance(pkg, dict):
                 continue
@@ -206,11 +214,10 @@ class _Exporter(_PhaseWriter):
                 for code in [STANDARD_BOOK, *(c for c in codes if c != STANDARD_BOOK)]:
                     if code != STANDARD_BOOK and code not in lists:
                         lists[code] = []
-                    plan_id = self._plan(
-                        plans_el, product_id, freq, freq_path, code, usage_services
+                        self.list_ids[code] = self.ids.make(code, "pricelist")
+                    lists[code] += self._plan(
+                        plans_el, product, freq, freq_path, code, usage_services
                     )
-                    if plan_id is not None:
-                        lists[code].append(plan_id)
         for service, (unit_id, pretty) in self.units.items():
             _sub(units_el, "unit", name=unit_id, prettyName=self._text(pretty, service))
         price_lists = _sub(root, "priceLists")
@@ -225,7 +232,7 @@ class _Exporter(_PhaseWriter):
             child = _sub(
                 price_lists,
                 "childPriceList",
-                name=self.ids.make(code, "pricelist"),
+                name=self.list_ids[code],
                 prettyName=self._text(names.get(code, code), "price_books"),
             )
             child_plans = _sub(child, "plans")
@@ -236,6 +243,31 @@ class _Exporter(_PhaseWriter):
         return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
 
 
+@dataclass(frozen=True)
+class KillBillExport:
+    """An export: the XML, the notes, and where each (frequency name, price book) went."""
+
+    data: bytes
+    notes: list[MappingNote]
+    published: dict[tuple[str, str], PublishedFrequency]
+
+
+def export_killbill(
+    doc: dict[str, Any],
+    *,
+    catalog_name: str = "CatalogEditor",
+    effective_date: dt.datetime | None = None,
+) -> KillBillExport:
+    """:func:`catalog_to_killbill` with the plans each frequency became."""
+    if effective_date is None:
+        effective_date = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    elif effective_date.tzinfo is None:
+        effective_date = effective_date.replace(tzinfo=dt.UTC)
+    exporter = _Exporter(doc if isinstance(doc, dict) else {}, catalog_name, effective_date)
+    data = exporter.run()
+    return KillBillExport(data, exporter.notes.items, exporter.published)
+
+
 def catalog_to_killbill(
     doc: dict[str, Any],
     *,
@@ -243,15 +275,11 @@ def catalog_to_killbill(
     effective_date: dt.datetime | None = None,
 ) -> tuple[bytes, list[MappingNote]]:
     """Write a catalog document as Kill Bill catalog XML (valid against Kill Bill's
-    ``catalog.xsd``), with a note for everything Kill Bill cannot express.
+    ``catalog.xsd`` and accepted by its loader), with a note for everything Kill Bill cannot
+    express.
 
     ``effective_date`` (default: now, UTC, whole seconds) becomes the catalog's
     ``effectiveDate``; a naive datetime is taken as UTC.
     """
-    if effective_date is None:
-        effective_date = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    elif effective_date.tzinfo is None:
-        effective_date = effective_date.replace(tzinfo=dt.UTC)
-    exporter = _Exporter(doc if isinstance(doc, dict) else {}, catalog_name, effective_date)
-    data = exporter.run()
-    return data, exporter.notes.items
+    done = export_killbill(doc, catalog_name=catalog_name, effective_date=effective_date)
+    return done.data, done.notes

@@ -27,6 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import defusedxml.ElementTree as DET
 
+from app.engine import Catalog
 from app.engine.periods import add_months
 
 _PERIOD_MONTHS = {
@@ -68,6 +69,7 @@ class PhaseModel:
 @dataclass
 class PlanModel:
     name: str
+    pretty: str
     product: str
     period: str
     phases: list[PhaseModel]
@@ -122,7 +124,9 @@ def read_plans(data: bytes) -> dict[str, PlanModel]:
                 )
             )
         name = str(plan.get("name"))
-        plans[name] = PlanModel(name, plan.findtext("product", ""), period, phases)
+        plans[name] = PlanModel(
+            name, str(plan.get("prettyName") or name), plan.findtext("product", ""), period, phases
+        )
     return plans
 
 
@@ -232,3 +236,105 @@ def bill_subscription(
                     amount += _usage_charge(section, recorded[k], currency, plan.name)
         out.append(amount * sub.quantity)
     return out
+
+
+# -- the same subscriber in our simulator --------------------------------------------------------
+
+EXPRESSED_KINDS = frozenset({"recurring", "discount", "one_time", "usage"})
+"""Bill line kinds the Kill Bill mapping carries (taxes, transition charges, penalties and
+contract fees are reported as not expressed and left out of the comparison)."""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A subscriber of one frequency: ``services`` maps each service held to its quantity,
+    all in the billing status from ``start`` (a bill day), for ``periods`` bills."""
+
+    frequency: str
+    currency: str
+    book: str
+    services: dict[str, int]
+    start: dt.date
+    periods: int
+    status: str = "Active"
+
+    def describe(self) -> str:
+        held = ", ".join(f"{s}" if q == 1 else f"{q} x {s}" for s, q in self.services.items())
+        return f"a subscriber with {held or 'nothing'}"
+
+
+def simulator_bill(catalog: Catalog, scenario: Scenario) -> list[Decimal]:
+    """What our simulator bills ``scenario`` per period, counting only expressed kinds
+    (``catalog`` from :func:`app.engine.catalog_from_document`)."""
+    from app.engine import account_from_document, simulate
+
+    account = {
+        "format": "account", "version": 1,
+        "account": {"name": "shadow", "country": "US", "currency": scenario.currency,
+                    "price_book": scenario.book, "bill_day": scenario.start.day,
+                    "price_plan": None, "promo_codes": []},
+        "packages": [{
+            "frequency": scenario.frequency, "start": scenario.start.isoformat(),
+            "cancelled": None,
+            "services": [
+                {"id": f"s{i}", "service": name, "quantity": qty, "price": None,
+                 "statuses": [{"status": scenario.status, "from": scenario.start.isoformat()}]}
+                for i, (name, qty) in enumerate(scenario.services.items())
+            ],
+        }],
+        "usage": [],
+    }  # fmt: skip
+    bill = simulate(catalog, account_from_document(account, catalog), scenario.start,
+                    scenario.periods)  # fmt: skip
+    return [
+        sum((ln.amount for ln in p.lines if ln.kind in EXPRESSED_KINDS), Decimal(0))
+        for p in bill.periods
+    ]
+
+
+def killbill_bill(
+    plans: dict[str, PlanModel], subscriptions: list[Subscription], scenario: Scenario,
+    minor_units: int = 2,
+) -> list[Decimal]:  # fmt: skip
+    """What Kill Bill bills the subscriptions per period of the first (base) plan."""
+    totals = [Decimal(0)] * scenario.periods
+    for sub in subscriptions:
+        amounts = bill_subscription(
+            plans, sub, scenario.currency, scenario.start, scenario.periods, minor_units
+        )
+        totals = [a + b for a, b in zip(totals, amounts, strict=True)]
+    return totals
+
+
+def read_units(data: bytes) -> dict[str, str]:
+    """Unit names of a Kill Bill catalog by pretty name (our service names)."""
+    root = DET.fromstring(data)
+    return {str(u.get("prettyName") or u.get("name")): str(u.get("name"))
+            for u in root.iterfind("units/unit")}  # fmt: skip
+
+
+def recorded_usage(units: dict[str, str], held: dict[str, int], periods: int
+                   ) -> dict[str, list[Decimal]]:  # fmt: skip
+    """A subscriber's tiered services, recorded as usage each period (Kill Bill counts the
+    units of a tiered price as usage recorded on the subscription)."""
+    return {units[s]: [Decimal(q)] * periods for s, q in held.items() if s in units}
+
+
+def subscriptions_for(
+    base: str, addons: dict[str, str], plans: dict[str, PlanModel], units: dict[str, str],
+    held: dict[str, int], periods: int, counted: frozenset[str] = frozenset(),
+) -> list[Subscription]:  # fmt: skip
+    """A subscriber's Kill Bill subscriptions under the add-on mapping: the base plan, and per
+    service held its add-on plan, bought ``quantity`` times (a tiered service instead records
+    its quantity as usage, counted by the plan's tiers: the services in ``counted``)."""
+    subs = [Subscription(base)]
+    for service, qty in held.items():
+        plan = addons.get(service)
+        if plan is None:
+            continue
+        unit = units.get(service)
+        if service in counted and unit is not None:
+            subs.append(Subscription(plan, 1, {str(unit): [Decimal(qty)] * periods}))
+        else:
+            subs.append(Subscription(plan, qty))
+    return subs
