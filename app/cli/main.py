@@ -103,21 +103,30 @@ def import_cmd(db_path: str | None, catalog: str, fmt: str) -> None:
               help="Output file [default: standard output]")
 @click.option("--format", "fmt", type=click.Choice(["json", "killbill-xml"]), default="json",
               show_default=True)
-def export_cmd(db_path: str | None, out: str, fmt: str) -> None:
+@click.option("--catalog-name", default=None, help="Kill Bill: catalog name [default: the last "
+              "one published from this database, else CatalogEditor]")
+@click.option("--effective-date", default=None,
+              help="Kill Bill: effective date of this version [default: now]")
+@click.option("--strict", is_flag=True, help="Kill Bill: write nothing and exit 2 when Kill "
+              "Bill would refuse a frequency or bill differently from the simulator.")
+@click.option("--details", type=int, default=20, show_default=True,
+              help="Kill Bill: entries shown per group of the report.")
+def export_cmd(db_path: str | None, out: str, fmt: str, catalog_name: str | None,
+               effective_date: str | None, strict: bool, details: int) -> None:
     """Write the database's catalog as JSON (or Kill Bill catalog XML)."""
     from app.catalog.database.store import export_catalog, record_export
 
+    if fmt == "killbill-xml":
+        from app.cli.killbill import publish_killbill
+
+        publish_killbill(db_path, out, catalog_name, effective_date, strict, details)
+        return
+    if catalog_name or effective_date or strict:
+        fail("--catalog-name, --effective-date and --strict are for --format killbill-xml")
     db = open_db(db_path, create=False)
     try:
         doc = export_catalog(db)
-        if fmt == "killbill-xml":
-            from app.catalog.killbill import catalog_to_killbill
-
-            data, report = catalog_to_killbill(doc)
-            for note in report:
-                click.echo(f"not mapped: {note.path}: {note.message}", err=True)
-        else:
-            data = (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        data = (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
         if out == "-":
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
@@ -142,6 +151,9 @@ def _register_optional_commands() -> None:
         pass
     else:
         cli.add_command(diff)
+    from app.cli.killbill import check
+
+    cli.add_command(check)
 
 
 _register_optional_commands()

@@ -56,8 +56,8 @@ class _PhaseWriter(_PriceRows):
                 return []  # priced only in other books: their child price lists carry it
             self.notes.add(
                 _join(freq_path, "price_books"),
-                f"{label} has no prices: left out (Kill Bill refuses a plan with nothing to "
-                "bill)",
+                f"{label} has no prices (Kill Bill refuses a plan with nothing to bill): "
+                "left out",
             )
             return []
         if book != STANDARD_BOOK:  # other currencies: the DEFAULT list's plan has them
@@ -99,10 +99,11 @@ class _PhaseWriter(_PriceRows):
                 "left out",
             )
             return []
+        freq_key = str(freq.get("sku") or name)
         if book == STANDARD_BOOK:
             sku = freq.get("sku")
             wanted = sku if isinstance(sku, str) and sku and not _NCNAME_BAD.search(sku) else None
-            plan_id = self.ids.make(wanted or str(name), "plan")
+            plan_id = self.ids.make(wanted or str(name), "plan", f"plan:{freq_key}:{book}")
             if sku and not wanted:
                 self.notes.add(
                     _join(freq_path, "sku"),
@@ -110,7 +111,7 @@ class _PhaseWriter(_PriceRows):
                     "plan name; the plan is named after the frequency",
                 )
         else:
-            plan_id = self.ids.make(f"{name}-{book}", "plan")
+            plan_id = self.ids.make(f"{name}-{book}", "plan", f"plan:{freq_key}:{book}")
         pretty = self._text(name, _join(freq_path, "name"))
         plan_el = _sub(root_plans, "plan", name=plan_id, prettyName=pretty)
         _sub(plan_el, "product", str(product.get("name")))
@@ -122,7 +123,20 @@ class _PhaseWriter(_PriceRows):
         for (service, group), (initial, final, usages) in built.items():
             addon_product = self._addon_product(product, service)
             suffix = f"-{'-'.join(group)}" if service in split else ""
-            addon_id = self.ids.make(f"{plan_id}-{service}{suffix}", "plan")
+            key = f"plan:{freq_key}:{book}:{service}:{','.join(group) if suffix else ''}"
+            addon_id = self.ids.make(f"{plan_id}-{service}{suffix}", "plan", key)
+            shape = (*(p.type for p in initial), final.type)
+            before = self.previous.get(addon_id)
+            if before is not None and before != shape:
+                old_id = addon_id
+                addon_id = self.ids.rename(key, f"{plan_id}-{service}{suffix}", "plan")
+                self.notes.add(
+                    _join(_join(freq_path, "price_books"), book),
+                    f"{label}, service {service!r}: its phases change "
+                    f"({', '.join(before)} -> {', '.join(shape)}), which Kill Bill refuses for "
+                    f"a plan kept from the last published version: published as plan "
+                    f"{addon_id}; existing subscriptions of {old_id} need a change of plan",
+                )
             pretty_addon = f"{name}: {service}" + (f" ({', '.join(group)})" if suffix else "")
             addon_el = _sub(
                 root_plans, "plan", name=addon_id, prettyName=self._text(pretty_addon, "")
@@ -182,7 +196,9 @@ class _PhaseWriter(_PriceRows):
         BASE product."""
         key = (str(product.get("name")), service)
         if key not in self.addon_products:
-            addon_id = self.ids.make(f"{key[0]}-{service}", "product")
+            addon_id = self.ids.make(
+                f"{key[0]}-{service}", "product", f"product:{key[0]}:{service}"
+            )
             self.addon_products[key] = addon_id
             element = _sub(self.products_el, "product", name=addon_id,
                            prettyName=self._text(service, ""))  # fmt: skip
@@ -371,7 +387,7 @@ class _PhaseWriter(_PriceRows):
 
     def _unit(self, service: str) -> str:
         if service not in self.units:
-            self.units[service] = (self.ids.make(service, "unit"), service)
+            self.units[service] = (self.ids.make(service, "unit", f"unit:{service}"), service)
         return self.units[service][0]
 
     def _phase(

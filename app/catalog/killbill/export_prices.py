@@ -10,6 +10,7 @@ packages and the whole document).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -30,23 +31,55 @@ _NCNAME_BAD = re.compile(r"[^A-Za-z0-9._-]+")
 _XML_BAD = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
+KILLBILL_NAME_SIZES = {"pricelist": 64, "plan": 255, "phase": 255, "product": 255, "usage": 255,
+                       "unit": 255}  # fmt: skip
+"""Kill Bill's column sizes for the names we give (a phase is named ``<plan>-<type>``)."""
+
+
 class _Ids:
-    """xs:ID values: NCNames, unique across the whole document (products, plans, usages...)."""
+    """xs:ID values: NCNames, unique across the whole document (products, plans, usages...).
 
-    def __init__(self) -> None:
-        self.used: set[str] = {DEFAULT_PRICE_LIST}
+    ``stored`` holds the names given by earlier exports (key -> name, keys such as
+    ``plan:FI-M:standard``); a thing with a stored name keeps it, and no other thing can take
+    it, whatever was added, renamed or reordered since. ``assigned`` is every keyed name given
+    by this export, for the caller to keep."""
 
-    def make(self, name: str, fallback: str = "id") -> str:
+    def __init__(self, stored: dict[str, str] | None = None) -> None:
+        self.stored = dict(stored or {})
+        self.used: set[str] = {DEFAULT_PRICE_LIST, *self.stored.values()}
+        self.assigned: dict[str, str] = {}
+        self.shortened: list[tuple[str, str]] = []  # (wanted, given) names cut to a column size
+
+    def make(self, name: str, fallback: str = "id", key: str | None = None) -> str:
+        if key is not None and key in self.stored:
+            self.assigned[key] = self.stored[key]
+            return self.stored[key]
+        limit = KILLBILL_NAME_SIZES.get(fallback, 255)
+        if fallback == "plan":
+            limit -= len("-EVERGREEN")  # the phase name <plan>-<type> must fit too
         base = _NCNAME_BAD.sub("-", name).strip("-.") or fallback
         if not (base[0].isascii() and (base[0].isalpha() or base[0] == "_")):
             base = f"_{base}"
+        if len(base) > limit - 4:
+            digest = hashlib.sha1(base.encode("utf-8")).hexdigest()[:8]
+            self.shortened.append((base, base[: limit - 13] + "-" + digest))
+            base = base[: limit - 13] + "-" + digest
         candidate = base
         n = 2
         while candidate in self.used:
             candidate = f"{base}-{n}"
             n += 1
         self.used.add(candidate)
+        if key is not None:
+            self.assigned[key] = candidate
         return candidate
+
+    def rename(self, key: str, name: str, fallback: str) -> str:
+        """A new name for a keyed thing (its old one stays reserved)."""
+        old = self.stored.pop(key, None) or self.assigned.get(key)
+        if old is not None:
+            self.assigned[f"retired:{old}"] = old  # never given to anything else later
+        return self.make(name, fallback, key)
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) -> ET.Element:
@@ -154,12 +187,20 @@ def _billing_status(doc: Doc) -> str | None:
 class _PriceRows:
     """The exporter's state and the price rows of one (frequency, price book)."""
 
-    def __init__(self, doc: Doc, catalog_name: str, effective: dt.datetime) -> None:
+    def __init__(
+        self,
+        doc: Doc,
+        catalog_name: str,
+        effective: dt.datetime,
+        names: dict[str, str] | None = None,
+        previous: dict[str, tuple[str, ...]] | None = None,
+    ) -> None:
         self.doc = doc
         self.catalog_name = catalog_name
         self.effective = effective
         self.notes = _Notes()
-        self.ids = _Ids()
+        self.ids = _Ids(names)
+        self.previous = previous or {}  # plan name -> phase types in the last published file
         self.units: dict[str, tuple[str, str]] = {}  # service -> (unit id, pretty name)
         self.services = {s.get("name"): s for s in self._list("services") if isinstance(s, dict)}
         self.currencies: list[str] = []

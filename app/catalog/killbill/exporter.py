@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -185,13 +185,15 @@ class _Exporter(_PhaseWriter):
             lists.setdefault(str(book.get("code")), [])
         for code in lists:
             if code != STANDARD_BOOK:
-                self.list_ids[code] = self.ids.make(code, "pricelist")
+                self.list_ids[code] = self.ids.make(code, "pricelist", f"pricelist:{code}")
         for i, pkg in enumerate(self._list("packages")):
             if not isinstance(pkg, dict):
                 continue
             path = _join("packages", i)
             self._package_notes(pkg, path)
-            product_id = self.ids.make(str(pkg.get("name")), "product")
+            product_id = self.ids.make(
+                str(pkg.get("name")), "product", f"product:{pkg.get('name')}"
+            )
             product = _sub(
                 products_el,
                 "product",
@@ -214,7 +216,7 @@ class _Exporter(_PhaseWriter):
                 for code in [STANDARD_BOOK, *(c for c in codes if c != STANDARD_BOOK)]:
                     if code != STANDARD_BOOK and code not in lists:
                         lists[code] = []
-                        self.list_ids[code] = self.ids.make(code, "pricelist")
+                        self.list_ids[code] = self.ids.make(code, "pricelist", f"pricelist:{code}")
                     lists[code] += self._plan(
                         plans_el, product, freq, freq_path, code, usage_services
                     )
@@ -245,11 +247,13 @@ class _Exporter(_PhaseWriter):
 
 @dataclass(frozen=True)
 class KillBillExport:
-    """An export: the XML, the notes, and where each (frequency name, price book) went."""
+    """An export: the XML, the notes, where each (frequency name, price book) went, and the
+    names given (key -> Kill Bill name) for the next export to keep."""
 
     data: bytes
     notes: list[MappingNote]
     published: dict[tuple[str, str], PublishedFrequency]
+    names: dict[str, str] = field(default_factory=dict)
 
 
 def export_killbill(
@@ -257,15 +261,32 @@ def export_killbill(
     *,
     catalog_name: str = "CatalogEditor",
     effective_date: dt.datetime | None = None,
+    names: dict[str, str] | None = None,
+    previous: bytes | None = None,
 ) -> KillBillExport:
-    """:func:`catalog_to_killbill` with the plans each frequency became."""
+    """:func:`catalog_to_killbill`, keeping the ``names`` given by earlier exports, and giving
+    a new name to each plan whose phases differ from those in ``previous`` (the last version
+    published to Kill Bill), so that Kill Bill accepts the new version after the old one."""
     if effective_date is None:
         effective_date = dt.datetime.now(dt.UTC).replace(microsecond=0)
     elif effective_date.tzinfo is None:
         effective_date = effective_date.replace(tzinfo=dt.UTC)
-    exporter = _Exporter(doc if isinstance(doc, dict) else {}, catalog_name, effective_date)
+    shapes: dict[str, tuple[str, ...]] = {}
+    if previous is not None:
+        from app.catalog.killbill.shadow import read_plans
+
+        shapes = {n: tuple(p.type for p in plan.phases) for n, plan in read_plans(previous).items()}
+    exporter = _Exporter(
+        doc if isinstance(doc, dict) else {}, catalog_name, effective_date, names, shapes
+    )
     data = exporter.run()
-    return KillBillExport(data, exporter.notes.items, exporter.published)
+    for wanted, given in exporter.ids.shortened:
+        exporter.notes.add(
+            "", f"name {wanted[:40]}... is longer than Kill Bill's column allows: shortened to "
+            f"{given}",
+        )
+    kept = {**(names or {}), **exporter.ids.assigned}
+    return KillBillExport(data, exporter.notes.items, exporter.published, kept)
 
 
 def catalog_to_killbill(

@@ -22,8 +22,10 @@ at invoice time in Kill Bill (``CAT_NO_PRICE_FOR_CURRENCY``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import defusedxml.ElementTree as DET
 
@@ -260,7 +262,7 @@ class Scenario:
 
     def describe(self) -> str:
         held = ", ".join(f"{s}" if q == 1 else f"{q} x {s}" for s, q in self.services.items())
-        return f"a subscriber with {held or 'nothing'}"
+        return f"a subscriber with {'only ' if len(self.services) == 1 else ''}{held}"
 
 
 def simulator_bill(catalog: Catalog, scenario: Scenario) -> list[Decimal]:
@@ -338,3 +340,93 @@ def subscriptions_for(
         else:
             subs.append(Subscription(plan, qty))
     return subs
+
+
+# -- the comparison, per frequency ---------------------------------------------------------------
+
+
+def scenarios_for(doc: dict[str, Any], freq: dict[str, Any], book: str, currency: str
+                  ) -> list[dict[str, int]]:  # fmt: skip
+    """The subscribers a frequency is checked with: every service it prices, each recurring
+    service alone, and the first one twice."""
+    kinds = {s.get("name"): s.get("base_type") for s in doc.get("services") or []
+             if isinstance(s, dict)}  # fmt: skip
+    books = freq.get("price_books") if isinstance(freq.get("price_books"), dict) else {}
+    recurring: list[str] = []
+    one_time: list[str] = []
+    for code in dict.fromkeys([book, "standard"]):
+        cell = (books or {}).get(code, {}).get(currency) or {}
+        for row in cell.get("recurring") or []:
+            name = row.get("service")
+            if kinds.get(name) == "recurring" and name not in recurring:
+                recurring.append(name)
+        for row in cell.get("one_time") or []:
+            if row.get("service") not in one_time:
+                one_time.append(row.get("service"))
+    if not recurring and not one_time:
+        return []
+    out = [{s: 1 for s in recurring + one_time}]
+    out += [{s: 1} for s in recurring if len(recurring) + len(one_time) > 1]
+    return out + ([{recurring[0]: 2}] if recurring else [])
+
+
+@dataclass(frozen=True)
+class BillDifference:
+    """A subscriber Kill Bill would bill differently from our simulator."""
+
+    frequency: str
+    book: str
+    currency: str
+    who: str
+    period: int  # 0-based
+    killbill: Decimal | None  # None: Kill Bill cannot bill it (no price in the currency)
+    ours: Decimal
+
+    def __str__(self) -> str:
+        if self.killbill is None:
+            return (f"{self.who} in {self.currency} could not be invoiced by Kill Bill "
+                    f"(no price in {self.currency}); the simulator bills {self.ours}")  # fmt: skip
+        return (f"{self.who} would pay {self.killbill} instead of {self.ours} "
+                f"({self.currency}, bill {self.period + 1})")  # fmt: skip
+
+
+def differences(
+    doc: dict[str, Any], data: bytes, published: Iterable[Any], periods: int = 12,
+    start: dt.date = dt.date(2026, 1, 1),
+) -> list[BillDifference]:  # fmt: skip
+    """For each published (frequency, price book) and currency, the first subscriber whose
+    Kill Bill bill differs from the simulator's, if any."""
+    from app.engine import catalog_from_document
+
+    catalog = catalog_from_document(doc)
+    plans, units = read_plans(data), read_units(data)
+    minor = {c.get("code"): int(c.get("minor_units") or 0) for c in doc.get("currencies") or []}
+    freqs = {f.get("name"): f for p in doc.get("packages") or []
+             for f in p.get("frequencies") or []}  # fmt: skip
+    out = []
+    for entry in published:
+        freq = freqs.get(entry.frequency)
+        if freq is None:
+            continue
+        for currency in entry.currency_addons:
+            for held in scenarios_for(doc, freq, entry.book, currency):
+                scenario = Scenario(entry.frequency, currency, entry.book, held, start, periods)
+                subs = subscriptions_for(entry.base, entry.addons(currency), plans, units, held,
+                                         periods, entry.counted)  # fmt: skip
+                ours = simulator_bill(catalog, scenario)
+                quantum = Decimal(1).scaleb(-minor.get(currency, 2))
+                ours = [a.quantize(quantum) for a in ours]
+                try:
+                    theirs = killbill_bill(plans, subs, scenario, minor.get(currency, 2))
+                    theirs = [a.quantize(quantum) for a in theirs]
+                except NoPriceForCurrency:
+                    out.append(BillDifference(entry.frequency, entry.book, currency,
+                                              scenario.describe(), 0, None, ours[0]))
+                    break
+                if theirs != ours:
+                    k = next(i for i, (a, b) in enumerate(zip(theirs, ours, strict=True))
+                             if a != b)  # fmt: skip
+                    out.append(BillDifference(entry.frequency, entry.book, currency,
+                                              scenario.describe(), k, theirs[k], ours[k]))
+                    break
+    return out
