@@ -7,6 +7,9 @@ Severities, in the administrator's words:
   because Kill Bill would refuse it or could not bill it (the reason is given);
 - ``error: bills differently``: a subscriber Kill Bill would bill another amount than the
   simulator shows, in money terms (from :mod:`app.catalog.killbill.shadow`);
+- ``warning: plans renamed``: a plan whose phases changed since the last publication, given
+  a new name (Kill Bill refuses to change a plan's phases); existing subscriptions need a
+  change of plan;
 - ``warning: not expressed``: configuration Kill Bill has no place for (statuses, taxes,
   transition charges...), counted by kind, with one example each.
 
@@ -26,6 +29,7 @@ from app.catalog.killbill.shadow import differences
 
 NOT_PUBLISHED = "error: not published"
 BILLS_DIFFERENTLY = "error: bills differently"
+RENAMED = "warning: plans renamed"
 NOT_EXPRESSED = "warning: not expressed"
 _FREQ_PATH = re.compile(r"^packages\[(\d+)\]\.frequencies\[(\d+)\]")
 _VALUES = re.compile(r"'[^']*'|\"[^\"]*\"|\b\d[\d.,]*\b")
@@ -48,7 +52,7 @@ class PublishCheck:
 
     @property
     def errors(self) -> list[CheckEntry]:
-        return [e for e in self.entries if e.severity != NOT_EXPRESSED]
+        return [e for e in self.entries if e.severity.startswith("error")]
 
     @property
     def ok(self) -> bool:
@@ -67,7 +71,7 @@ class PublishCheck:
             f"{len(unpublished)} frequencies not (fully) published, {len(differing)} would "
             f"bill differently, {len(by_severity[NOT_EXPRESSED])} things not expressed"
         ]
-        for severity in (NOT_PUBLISHED, BILLS_DIFFERENTLY):
+        for severity in (NOT_PUBLISHED, BILLS_DIFFERENTLY, RENAMED):
             group = by_severity[severity]
             if not group:
                 continue
@@ -114,7 +118,12 @@ def check_publication(doc: Doc, done: KillBillExport, *, shadow: bool = True) ->
     for note in done.notes:
         match = _FREQ_PATH.match(note.path)
         frequency = names.get((int(match[1]), int(match[2]))) if match else None
-        severity = NOT_PUBLISHED if note.message.endswith("left out") else NOT_EXPRESSED
+        if note.message.endswith("left out"):
+            severity = NOT_PUBLISHED
+        elif note.message.endswith("need a change of plan"):
+            severity = RENAMED
+        else:
+            severity = NOT_EXPRESSED
         check.entries.append(CheckEntry(severity, frequency, note.message))
     if shadow:
         for diff in differences(doc, done.data, done.published.values()):

@@ -99,7 +99,7 @@ class _PhaseWriter(_PriceRows):
                 "left out",
             )
             return []
-        freq_key = str(freq.get("sku") or name)
+        freq_key = f"{product.get('prettyName')}:{freq.get('sku') or name}"
         if book == STANDARD_BOOK:
             sku = freq.get("sku")
             wanted = sku if isinstance(sku, str) and sku and not _NCNAME_BAD.search(sku) else None

@@ -51,6 +51,8 @@ class _Ids:
         self.shortened: list[tuple[str, str]] = []  # (wanted, given) names cut to a column size
 
     def make(self, name: str, fallback: str = "id", key: str | None = None) -> str:
+        while key is not None and key in self.assigned:  # two things alike: the first keeps it
+            key += "#"
         if key is not None and key in self.stored:
             self.assigned[key] = self.stored[key]
             return self.stored[key]
@@ -76,7 +78,8 @@ class _Ids:
 
     def rename(self, key: str, name: str, fallback: str) -> str:
         """A new name for a keyed thing (its old one stays reserved)."""
-        old = self.stored.pop(key, None) or self.assigned.get(key)
+        old = self.stored.pop(key, None) or self.assigned.pop(key, None)
+        self.assigned.pop(key, None)
         if old is not None:
             self.assigned[f"retired:{old}"] = old  # never given to anything else later
         return self.make(name, fallback, key)
