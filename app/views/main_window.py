@@ -40,6 +40,9 @@ def _read_json(path: str) -> Any:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
+KILLBILL_FILTER = "Kill Bill catalog XML (*.xml)"
+
+
 class MainWindow(QMainWindow):
     """The Catalog Editor window over one open database.
 
@@ -320,11 +323,45 @@ class MainWindow(QMainWindow):
 
     def choose_export(self) -> None:
         folder = settings.get(settings.LAST_FOLDER) or str(Path.home())
-        path, _filter = QFileDialog.getSaveFileName(
+        path, chosen = QFileDialog.getSaveFileName(
             self, "Export catalog", str(Path(folder) / "catalog.json"),
-            "Catalog JSON (*.json)")
-        if path:
+            f"Catalog JSON (*.json);;{KILLBILL_FILTER}")
+        if path and (chosen == KILLBILL_FILTER or path.lower().endswith(".xml")):
+            self.export_killbill(path)
+        elif path:
             self.export_catalog(path)
+
+    def export_killbill(self, path: str, *, ask: Any = None) -> bool:
+        """Write the saved catalog as Kill Bill XML after showing the publication report
+        (``ask`` stands in for the dialog in tests: it gets the dialog's keyword arguments)."""
+        from app.catalog.database.publishing import (
+            prepare_killbill_export,
+            record_publication,
+            remembered_catalog_name,
+        )
+        from app.catalog.killbill.check import check_publication
+        from app.views.catalog.dialogs.killbill_export import KillBillExportDialog
+
+        if not self.editor.confirm_leave():
+            return False
+        name = remembered_catalog_name(self.db)
+        doc, done = prepare_killbill_export(self.db, catalog_name=name)
+        check = check_publication(doc, done)
+        chosen = (ask or (lambda **kw: KillBillExportDialog.ask(self, **kw)))(
+            catalog_name=name, report=check.lines(), blocking=not check.ok)
+        if chosen is None:
+            return False
+        name, effective = chosen
+        doc, done = prepare_killbill_export(self.db, catalog_name=name, effective_date=effective)
+        try:
+            Path(path).write_bytes(done.data)
+        except OSError as exc:
+            self._report("Not exported", f"{path}: {exc}")
+            return False
+        record_publication(self.db, path, doc, done, name)
+        settings.put(settings.LAST_FOLDER, str(Path(path).parent))
+        self.statusBar().showMessage(f"Exported the catalog to Kill Bill XML {path}", 8000)
+        return True
 
     def export_catalog(self, path: str) -> bool:
         """Write the saved catalog as JSON (after offering to save pending changes)."""
