@@ -283,19 +283,25 @@ class MainWindow(QMainWindow):
     def choose_import(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
             self, "Import catalog", settings.get(settings.LAST_FOLDER),
-            "Catalog JSON (*.json);;All files (*)")
+            f"Catalog JSON (*.json);;{KILLBILL_FILTER};;All files (*)")
         if path:
             self.import_catalog(path, preview=True)
 
     def import_catalog(self, path: str, *, preview: bool = True) -> bool:
-        """Replace the catalog with a JSON file: all or nothing; the problems are listed when
-        nothing was imported. With ``preview`` and a catalog that has packages, the changes
-        the import would make are shown first (Apply or Cancel; Cancel changes nothing)."""
+        """Replace the catalog with a JSON (or Kill Bill XML) file: all or nothing; the problems
+        are listed when nothing was imported. With ``preview`` and a catalog that has packages,
+        the changes the import would make are shown first (Apply or Cancel; Cancel changes
+        nothing)."""
         if not self.confirm_leave():
             return False
         settings.put(settings.LAST_FOLDER, str(Path(path).parent))
         try:
-            doc = _read_json(path)
+            if path.lower().endswith(".xml"):  # Kill Bill catalog XML, read strictly
+                from app.catalog.killbill import killbill_to_catalog
+
+                doc, _notes = killbill_to_catalog(Path(path).read_bytes())
+            else:
+                doc = _read_json(path)
             if preview and not self._preview_import(Path(path).name, doc):
                 return False
             changes = store.import_catalog(self.db, doc, source=Path(path).name)

@@ -37,6 +37,31 @@ MAX_XML_BYTES = 50 * 1024 * 1024
 """Largest Kill Bill catalog accepted (the largest public sample is about 70 kB)."""
 
 
+def _refuse_foreign_namespaces(root: ET.Element) -> None:
+    """Kill Bill's catalog elements have no namespace: an element in another one (an
+    ``<evil:plan>``) is refused, naming where it is, rather than read as one of ours."""
+    stack: list[tuple[ET.Element, str]] = [(root, "")]
+    while stack:
+        element, path = stack.pop()
+        tag = element.tag
+        if isinstance(tag, str) and tag.startswith("{"):
+            namespace, local = tag[1:].split("}", 1)
+            where = path or local
+            raise ImportFailure(
+                f"not a Kill Bill catalog: element <{local}> at {where} is in the XML namespace "
+                f"{namespace[:80]!r}; Kill Bill's catalog elements have none",
+                [Problem(where, f"element in namespace {namespace[:80]!r}")],
+            )
+        counts: dict[str, int] = {}
+        for child in element:
+            if not isinstance(child.tag, str):
+                continue
+            local = child.tag.rsplit("}", 1)[-1]
+            counts[local] = counts.get(local, 0) + 1
+            step = f"{local}[{counts[local]}]"
+            stack.append((child, f"{path}/{step}" if path else step))
+
+
 def _parse_xml(data: bytes) -> ET.Element:
     if isinstance(data, bytearray | memoryview):
         data = bytes(data)
@@ -74,9 +99,7 @@ def _parse_xml(data: bytes) -> ET.Element:
         raise ImportFailure(f"not readable XML ({exc})") from None
     if not isinstance(root, ET.Element):  # pragma: no cover - fromstring returns an element
         raise ImportFailure("not an XML document")
-    for element in root.iter():
-        if isinstance(element.tag, str) and "}" in element.tag:
-            element.tag = element.tag.rsplit("}", 1)[1]
+    _refuse_foreign_namespaces(root)
     if root.tag != "catalog":
         raise ImportFailure(
             f"not a Kill Bill catalog: the root element is <{root.tag}>, not <catalog>"

@@ -502,11 +502,60 @@ def test_too_large_files_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
         killbill_to_catalog((KILLBILL / "catalogs/WeaponsHire.xml").read_bytes())
 
 
-def test_unreadable_values_are_reported_not_imported() -> None:
+def test_a_phase_length_out_of_range_is_reported_not_imported() -> None:
     path = KILLBILL / "catalogs/beatrix/testCatalogDiscountAndEvergreen/discount-and-evergreen.xml"
-    data = path.read_bytes().replace(b"<value>24.95</value>", b"<value>-24.95</value>")
-    data = data.replace(b"<number>3</number>", b"<number>99999999999999999999</number>")
+    data = path.read_bytes().replace(b"<number>3</number>", b"<number>99999999999999999999</number>")
     doc, notes = killbill_to_catalog(data)
     assert_valid_catalog(doc)
-    assert any("negative price -24.95" in n.message for n in notes)
-    assert frequency(doc)["price_books"]["standard"]["USD"]["recurring"] == []
+    assert notes
+
+
+DISCOUNT_SAMPLE = (
+    KILLBILL / "catalogs/beatrix/testCatalogDiscountAndEvergreen/discount-and-evergreen.xml"
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("-24.95", "negative price -24.95"),
+        ("1e2", "price '1e2' is not a plain decimal number"),
+        ("100,00", "price '100,00' is not a plain decimal number"),
+        ("1" * 30, "is too large (30 digits"),
+        ("", "is not a plain decimal number"),
+    ],
+)
+def test_a_price_kill_bill_would_refuse_refuses_the_import_naming_it(
+    value: str, reason: str
+) -> None:
+    data = DISCOUNT_SAMPLE.read_bytes().replace(
+        b"<value>24.95</value>", f"<value>{value}</value>".encode()
+    )
+    with pytest.raises(ImportFailure) as caught:
+        killbill_to_catalog(data)
+    assert reason in caught.value.message
+    assert caught.value.message.startswith("plans/plan[") and "/price[" in caught.value.message
+    assert "nothing imported" in caught.value.message
+
+
+def test_a_price_in_an_unlisted_currency_refuses_the_import() -> None:
+    text = DISCOUNT_SAMPLE.read_text("utf-8")
+    head, _, tail = text.partition("<value>24.95</value>")
+    cut = head.rindex("<currency>USD</currency>")
+    head = head[:cut] + "<currency>GBP</currency>" + head[cut + len("<currency>USD</currency>"):]
+    with pytest.raises(ImportFailure, match="currency 'GBP', which the catalog's <currencies>"):
+        killbill_to_catalog((head + "<value>24.95</value>" + tail).encode())
+
+
+def test_an_element_in_a_foreign_namespace_refuses_the_import(db: Any) -> None:
+    from app.catalog.database.store import export_catalog, import_catalog
+
+    doc, _ = killbill_to_catalog((KILLBILL / "catalogs/WeaponsHire.xml").read_bytes())
+    import_catalog(db, doc, source="WeaponsHire.xml")
+    data = DISCOUNT_SAMPLE.read_bytes().replace(
+        b"<plans>", b'<plans><evil:plan xmlns:evil="urn:evil" name="x"/>', 1
+    )
+    with pytest.raises(ImportFailure, match=r"element <plan> at plans\[1\]/plan\[1\] is in the "
+                       "XML namespace 'urn:evil'"):  # fmt: skip
+        killbill_to_catalog(data)
+    assert export_catalog(db) == doc  # nothing replaced

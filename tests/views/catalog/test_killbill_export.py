@@ -83,3 +83,32 @@ def test_cancel_writes_nothing(qtbot: Any, demo_db: Any, tmp_path: Path) -> None
     path = tmp_path / "catalog.xml"
     assert not window.export_killbill(str(path))
     assert not path.exists() and last_publication(demo_db) is None
+
+
+def test_kill_bill_import_previews_the_replacement_and_refuses_a_bad_price(
+    qtbot: Any, demo_db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.catalog.database import store
+    from app.views.catalog.dialogs.import_preview import ImportPreviewDialog
+
+    shared = Path(__file__).resolve().parents[3].parent / "shared" / "external" / "killbill"
+    sample = shared / "catalogs" / "WeaponsHire.xml"
+    if not sample.exists():
+        pytest.skip("shared/external/killbill is not beside the repository")
+    window = make_window(qtbot, demo_db)
+    before = store.export_catalog(demo_db)
+    asked: list[int] = []
+
+    def ask(_parent: Any, *, source: str, changes: list[Any]) -> bool:
+        asked.append(len(changes))
+        return False  # Cancel: nothing replaced
+
+    monkeypatch.setattr(ImportPreviewDialog, "ask", staticmethod(ask))
+    assert not window.import_catalog(str(sample), preview=True)
+    assert asked and asked[0] > 0  # the packages it would replace were listed first
+    assert store.export_catalog(demo_db) == before
+    bad = tmp_path / "bad.xml"
+    bad.write_bytes(sample.read_bytes().replace(b"<value>", b"<value>-", 1))
+    assert not window.import_catalog(str(bad), preview=False)
+    assert window.last_report is not None and "negative price" in window.last_report.text()
+    assert store.export_catalog(demo_db) == before
