@@ -66,11 +66,13 @@ def import_cmd(db_path: str | None, catalog: str, fmt: str) -> None:
     from app.catalog.errors import ImportFailure, InUseError
 
     report: list[Any] = []
+    names: dict[str, str] | None = None
     if fmt == "killbill-xml":
-        from app.catalog.killbill import killbill_to_catalog
+        from app.catalog.killbill.importer import killbill_import
 
         try:
-            doc, report = killbill_to_catalog(Path(catalog).read_bytes())
+            data = Path(catalog).read_bytes()
+            doc, report, names = killbill_import(data)
         except OSError as exc:
             fail(f"{catalog}: cannot read the file ({exc.strerror})")
         except ImportFailure as exc:
@@ -80,6 +82,10 @@ def import_cmd(db_path: str | None, catalog: str, fmt: str) -> None:
     db = open_db(db_path)
     try:
         import_catalog(db, doc, source=catalog)
+        if names is not None:
+            from app.catalog.database.publishing import record_killbill_import
+
+            record_killbill_import(db, data, names)
     except ImportFailure as exc:
         fail(exc.message, [f"{catalog}: {p}" for p in exc.problems] or None)
     except InUseError as exc:

@@ -296,15 +296,21 @@ class MainWindow(QMainWindow):
             return False
         settings.put(settings.LAST_FOLDER, str(Path(path).parent))
         try:
+            names: dict[str, str] | None = None
             if path.lower().endswith(".xml"):  # Kill Bill catalog XML, read strictly
-                from app.catalog.killbill import killbill_to_catalog
+                from app.catalog.killbill.importer import killbill_import
 
-                doc, _notes = killbill_to_catalog(Path(path).read_bytes())
+                data = Path(path).read_bytes()
+                doc, _notes, names = killbill_import(data)
             else:
                 doc = _read_json(path)
             if preview and not self._preview_import(Path(path).name, doc):
                 return False
             changes = store.import_catalog(self.db, doc, source=Path(path).name)
+            if names is not None:
+                from app.catalog.database.publishing import record_killbill_import
+
+                record_killbill_import(self.db, data, names)
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             self._report("Nothing imported", f"{Path(path).name} cannot be read: {exc}")
             return False

@@ -85,3 +85,24 @@ def record_publication(db: Database, path: str, doc: dict[str, Any], done: Any,
             published_at=dt.datetime.now(dt.UTC).replace(tzinfo=None), catalog_name=catalog_name,
             effective_date=effective, xml=done.data.decode("utf-8")))  # fmt: skip
     record_export(db, path, "killbill-xml", doc)
+
+
+def record_killbill_import(db: Database, data: bytes, names: dict[str, str]) -> None:
+    """After importing a Kill Bill catalog: keep its names (so exports give every plan,
+    product, price list and unit its Kill Bill name back) and take the file as the version
+    last published (its catalog name, and the plan shapes the next export is checked with)."""
+    import defusedxml.ElementTree as DET
+
+    root = DET.fromstring(data)
+    table = _t(m.KillBillName)
+    rows = [{"key": k, "name": v} for k, v in names.items()]
+    unique = {r["name"]: r for r in rows}  # a name is never given to two things
+    with db.engine.begin() as conn:
+        conn.execute(delete(table))
+        if unique:
+            conn.execute(insert(table), list(unique.values()))
+        conn.execute(insert(_t(m.KillBillPublication)).values(
+            published_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            catalog_name=root.findtext("catalogName") or DEFAULT_CATALOG_NAME,
+            effective_date=root.findtext("effectiveDate") or "",
+            xml=data.decode("utf-8", "replace")))  # fmt: skip

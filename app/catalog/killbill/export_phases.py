@@ -100,10 +100,11 @@ class _PhaseWriter(_PriceRows):
             )
             return []
         freq_key = f"{product.get('prettyName')}:{freq.get('sku') or name}"
+        base_key = f"plan:{freq_key}:{book}"
         if book == STANDARD_BOOK:
             sku = freq.get("sku")
             wanted = sku if isinstance(sku, str) and sku and not _NCNAME_BAD.search(sku) else None
-            plan_id = self.ids.make(wanted or str(name), "plan", f"plan:{freq_key}:{book}")
+            base_wanted = wanted or str(name)
             if sku and not wanted:
                 self.notes.add(
                     _join(freq_path, "sku"),
@@ -111,49 +112,57 @@ class _PhaseWriter(_PriceRows):
                     "plan name; the plan is named after the frequency",
                 )
         else:
-            plan_id = self.ids.make(f"{name}-{book}", "plan", f"plan:{freq_key}:{book}")
+            base_wanted = f"{name}-{book}"
+        plan_id = self.ids.make(base_wanted, "plan", base_key)
+        where = _join(_join(freq_path, "price_books"), book)
+        # A frequency pricing one service is that service's plan: a subscriber buys it with
+        # the service's quantity (and a Kill Bill catalog imported keeps its plans as they are).
+        only = next(iter(built)) if len(built) == 1 else None
+        single = only is not None and set(only[1]) == set(currencies)
+        if single:
+            assert only is not None
+            initial, final, usages = built.pop(only)
+        else:
+            initial, final, usages = [], _Phase(
+                "EVERGREEN", None, "UNLIMITED", recurring={c: Decimal(0) for c in currencies}
+            ), []
+        plan_id = self._keep_or_rename(
+            base_key, plan_id, base_wanted, (*(p.type for p in initial), final.type), where, label
+        )
         pretty = self._text(name, _join(freq_path, "name"))
         plan_el = _sub(root_plans, "plan", name=plan_id, prettyName=pretty)
         _sub(plan_el, "product", str(product.get("name")))
-        base = _Phase("EVERGREEN", None, "UNLIMITED", recurring={c: Decimal(0) for c in currencies})
-        self._phase(plan_el, "finalPhase", base, period, [], plan_id)
+        self._write_phases(plan_el, initial, final, period, usages, plan_id)
         ids = [plan_id]
         addons: dict[str, dict[str, str]] = {c: {} for c in currencies}
+        if single:
+            assert only is not None
+            for c in currencies:
+                addons[c][only[0]] = plan_id
         split = {svc for svc, _ in built if sum(1 for s2, _ in built if s2 == svc) > 1}
         for (service, group), (initial, final, usages) in built.items():
             addon_product = self._addon_product(product, service)
             suffix = f"-{'-'.join(group)}" if service in split else ""
             key = f"plan:{freq_key}:{book}:{service}:{','.join(group) if suffix else ''}"
-            addon_id = self.ids.make(f"{plan_id}-{service}{suffix}", "plan", key)
-            shape = (*(p.type for p in initial), final.type)
-            before = self.previous.get(addon_id)
-            if before is not None and before != shape:
-                old_id = addon_id
-                addon_id = self.ids.rename(key, f"{plan_id}-{service}{suffix}", "plan")
-                self.notes.add(
-                    _join(_join(freq_path, "price_books"), book),
-                    f"{label}, service {service!r}: its phases change "
-                    f"({', '.join(before)} -> {', '.join(shape)}), which Kill Bill refuses for "
-                    f"a plan kept from the last published version: published as plan "
-                    f"{addon_id}; existing subscriptions of {old_id} need a change of plan",
-                )
+            wanted_addon = f"{plan_id}-{service}{suffix}"
+            addon_id = self.ids.make(wanted_addon, "plan", key)
+            addon_id = self._keep_or_rename(
+                key, addon_id, wanted_addon, (*(p.type for p in initial), final.type), where,
+                f"{label}, service {service!r}",
+            )  # fmt: skip
             pretty_addon = f"{name}: {service}" + (f" ({', '.join(group)})" if suffix else "")
             addon_el = _sub(
                 root_plans, "plan", name=addon_id, prettyName=self._text(pretty_addon, "")
             )
             if suffix:
                 self.notes.add(
-                    _join(_join(freq_path, "price_books"), book),
+                    where,
                     f"{label}, service {service!r}: its discounts or tiers differ between "
                     "currencies, so "
                     f"it is the add-on {addon_id} for subscribers in {', '.join(group)} only",
                 )
             _sub(addon_el, "product", addon_product)
-            if initial:
-                phases_el = _sub(addon_el, "initialPhases")
-                for phase in initial:
-                    self._phase(phases_el, "phase", phase, period, usages, addon_id)
-            self._phase(addon_el, "finalPhase", final, period, usages, addon_id)
+            self._write_phases(addon_el, initial, final, period, usages, addon_id)
             ids.append(addon_id)
             for c in group:
                 addons[c][service] = addon_id
@@ -163,6 +172,33 @@ class _PhaseWriter(_PriceRows):
             frozenset(svc for cp in per_currency.values() for svc in cp.tiered),
         )  # fmt: skip
         return ids
+
+    def _write_phases(
+        self, plan_el: ET.Element, initial: list[_Phase], final: _Phase, period: str,
+        usages: list[_Usage], plan_id: str,
+    ) -> None:  # fmt: skip
+        if initial:
+            phases_el = _sub(plan_el, "initialPhases")
+            for phase in initial:
+                self._phase(phases_el, "phase", phase, period, usages, plan_id)
+        self._phase(plan_el, "finalPhase", final, period, usages, plan_id)
+
+    def _keep_or_rename(
+        self, key: str, plan_id: str, wanted: str, shape: tuple[str, ...], where: str, what: str
+    ) -> str:
+        """The plan's name, or a new one when its phases differ from those it had in the last
+        published version (Kill Bill refuses to change a plan's phases)."""
+        before = self.previous.get(plan_id)
+        if before is None or before == shape:
+            return plan_id
+        new_id = self.ids.rename(key, wanted, "plan")
+        self.notes.add(
+            where,
+            f"{what}: its phases change ({', '.join(before)} -> {', '.join(shape)}), which "
+            f"Kill Bill refuses for a plan kept from the last published version: published "
+            f"as plan {new_id}; existing subscriptions of {plan_id} need a change of plan",
+        )
+        return new_id
 
     @staticmethod
     def _currency_groups(
@@ -256,8 +292,6 @@ class _PhaseWriter(_PriceRows):
             else:
                 segments.append((number, unit, prices))
         final_prices = {c: (row.base if row else Decimal(0)) for c, row in rows.items()}
-        while segments and segments[-1][2] == final_prices:
-            segments.pop()  # a last period at the full price is the EVERGREEN phase itself
         if len(segments) > 3:
             self.notes.add(
                 path,

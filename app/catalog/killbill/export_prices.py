@@ -48,13 +48,15 @@ class _Ids:
         self.stored = dict(stored or {})
         self.used: set[str] = {DEFAULT_PRICE_LIST, *self.stored.values()}
         self.assigned: dict[str, str] = {}
+        self.given: set[str] = set()  # stored names handed out by this export
         self.shortened: list[tuple[str, str]] = []  # (wanted, given) names cut to a column size
 
     def make(self, name: str, fallback: str = "id", key: str | None = None) -> str:
         while key is not None and key in self.assigned:  # two things alike: the first keeps it
             key += "#"
-        if key is not None and key in self.stored:
+        if key is not None and key in self.stored and self.stored[key] not in self.given:
             self.assigned[key] = self.stored[key]
+            self.given.add(self.stored[key])
             return self.stored[key]
         limit = KILLBILL_NAME_SIZES.get(fallback, 255)
         if fallback == "plan":

@@ -137,6 +137,7 @@ class _ImportValues:
         self.names: dict[str, set[str]] = {"rate_plan": set(), "bucket": set(), "rule": set()}
         self.books: list[Doc] = [{"code": STANDARD_BOOK, "name": "Standard"}]
         self.start = "1970-01-01"
+        self.kb_names: dict[str, str] = {}  # what the export keys a name by -> Kill Bill's name
 
     # -- values ------------------------------------------------------------------------------
 
@@ -222,6 +223,8 @@ class _ImportValues:
     def _service(self, key: tuple[str, str], wanted: str, base_type: str, unit: str | None) -> str:
         if key not in self.service_for:
             name = self._unique(wanted, self.service_names)
+            if key[0] in ("usage", "tiered"):  # the Kill Bill unit keeps its name on export
+                self.kb_names.setdefault(f"unit:{name}", key[1])
             service: Doc = {"name": name, "base_type": base_type}
             if unit is not None:
                 service["unit"] = unit
@@ -234,6 +237,7 @@ class _ImportValues:
             product = self.products[product_id]
             used = {p["name"] for p in self.packages.values()}
             name = self._unique(product.get("prettyName") or product_id, used)
+            self.kb_names[f"product:{name}"] = product_id  # kept on export
             self.packages[product_id] = {
                 "name": name, "enabled": True, "company": None, "rollup_services": False,
                 "billing_activation_service": None, "services": [], "frequencies": [],

@@ -218,6 +218,8 @@ class _Importer(_PlanReader):
     def _attach(self, read: _PlanRead, plan: ET.Element, book: str) -> None:
         frequency = self._frequency_for(read, plan, book)
         package = self._package(read.product)
+        key = f"plan:{package['name']}:{frequency['sku'] or frequency['name']}:{book}"
+        self.kb_names.setdefault(key, read.name)  # the plan keeps its name on export
         product = self.products[read.product]
         pretty = product.get("prettyName") or read.product
         tiering = frequency["tiering"]
@@ -449,6 +451,7 @@ class _Importer(_PlanReader):
                 )
                 continue
             book_codes.add(code)
+            self.kb_names[f"pricelist:{code[:200]}"] = code
             self.books.append({"code": code[:200], "name": (child.get("prettyName") or code)[:200]})
             for plan in child.findall("plans/plan"):
                 name = _text(plan)
@@ -515,6 +518,19 @@ class _Importer(_PlanReader):
             "custom_fields": [], "promo_codes": [], "price_plans": [],
             "packages": list(self.packages.values()),
         }  # fmt: skip
+
+
+def killbill_import(data: bytes) -> tuple[dict[str, Any], list[MappingNote], dict[str, str]]:
+    """:func:`killbill_to_catalog`, with the Kill Bill names of the products, plans, price
+    lists and units read (keyed as the export keys them), so that exporting the catalog
+    keeps them."""
+    root = _parse_xml(data)
+    importer = _Importer(root)
+    try:
+        doc, notes = importer.run()
+    except RecursionError:  # pragma: no cover - nothing here recurses on the input's depth
+        raise ImportFailure("the file nests too deeply", [Problem("", "too deep")]) from None
+    return doc, notes, importer.kb_names
 
 
 def killbill_to_catalog(data: bytes) -> tuple[dict[str, Any], list[MappingNote]]:

@@ -327,9 +327,10 @@ def subscriptions_for(
     held: dict[str, int], periods: int, counted: frozenset[str] = frozenset(),
 ) -> list[Subscription]:  # fmt: skip
     """A subscriber's Kill Bill subscriptions under the add-on mapping: the base plan, and per
-    service held its add-on plan, bought ``quantity`` times (a tiered service instead records
+    service held its add-on plan (the base plan itself for a frequency of one service),
+    bought ``quantity`` times (a tiered service instead records
     its quantity as usage, counted by the plan's tiers: the services in ``counted``)."""
-    subs = [Subscription(base)]
+    subs: list[Subscription] = []
     for service, qty in held.items():
         plan = addons.get(service)
         if plan is None:
@@ -339,6 +340,8 @@ def subscriptions_for(
             subs.append(Subscription(plan, 1, {str(unit): [Decimal(qty)] * periods}))
         else:
             subs.append(Subscription(plan, qty))
+    if not any(s.plan == base for s in subs):  # the base plan carries one service, or none
+        subs.insert(0, Subscription(base))
     return subs
 
 

@@ -559,3 +559,37 @@ def test_an_element_in_a_foreign_namespace_refuses_the_import(db: Any) -> None:
                        "XML namespace 'urn:evil'"):  # fmt: skip
         killbill_to_catalog(data)
     assert export_catalog(db) == doc  # nothing replaced
+
+
+def test_every_sample_exports_back_with_its_plan_product_and_unit_names() -> None:
+    from app.catalog.killbill.exporter import export_killbill
+    from app.catalog.killbill.importer import killbill_import
+
+    kept = total = 0
+    for sample in SAMPLES:
+        data = sample.read_bytes()
+        doc, _, names = killbill_import(data)
+        out = export_killbill(doc, effective_date=WHEN, names=names).data
+        assert_valid_xml(out)
+        source, back = ET.fromstring(data), ET.fromstring(out)
+        plans = {p.get("name") for p in source.iter("plan") if p.get("name")}
+        total += len(plans)
+        kept += len(plans & {p.get("name") for p in back.iter("plan") if p.get("name")})
+        products = {p.get("name") for p in source.iter("product") if p.get("name")}
+        assert products <= {p.get("name") for p in back.iter("product")}, sample.name
+        used = {u.text for usage in source.iter("usage") for u in usage.iter("unit") if u.text}
+        assert used <= {u.get("name") for u in back.iter("unit")}, sample.name
+    assert (kept, total) == (120, 120)
+
+
+def test_a_one_service_frequency_is_its_own_plan_with_its_trial() -> None:
+    sample = KILLBILL / "catalogs/SpyCarAdvanced.xml"
+    from app.catalog.killbill.exporter import export_killbill
+    from app.catalog.killbill.importer import killbill_import
+
+    doc, _, names = killbill_import(sample.read_bytes())
+    root = assert_valid_xml(export_killbill(doc, effective_date=WHEN, names=names).data)
+    # standard-monthly: a 30-day free trial then 75.00 GBP a month, as in Kill Bill's sample
+    trial, evergreen = phases(root, "standard-monthly")
+    assert (trial[0], trial[1]) == ("TRIAL", "30 DAYS")
+    assert evergreen[0] == "EVERGREEN" and evergreen[3]["GBP"] == "75.00"
