@@ -41,7 +41,7 @@ def test_check_exits_2_and_says_who_would_pay_what(
     assert "error: bills differently (1 in 1 frequencies):" in lines
     assert (
         "  Business Lines Monthly: a subscriber with only Static IP would pay 10.00 instead of "
-        "0.00 (USD, bill 1)"
+        "0.00 (USD, bill 1): bracket tiers counted by a counting rule across services"
     ) in lines
     assert any(line.startswith("warning: not expressed (") for line in lines)
 

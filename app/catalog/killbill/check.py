@@ -110,6 +110,29 @@ def _frequency_names(doc: Doc) -> dict[tuple[int, int], str]:
     return names
 
 
+def _likely_cause(doc: Doc, frequency: str) -> str:
+    """Why a frequency bills differently: the first thing it uses that the mapping does not
+    express (see docs/killbill.md, "Shadow billing")."""
+    for pkg in doc.get("packages") or []:
+        for freq in pkg.get("frequencies") or []:
+            if freq.get("name") != frequency:
+                continue
+            cells = [c for b in (freq.get("price_books") or {}).values() for c in b.values()]
+            rows = [r for c in cells for r in c.get("recurring") or []]
+            if freq.get("tiering") == "bracket":
+                return "bracket tiers counted by a counting rule across services"
+            if pkg.get("billing_activation_service"):
+                return f"billing activation service {pkg['billing_activation_service']!r}"
+            if any(r.get("tiers") for c in cells for r in c.get("one_time") or []):
+                return "a tiered one-time charge (Kill Bill gets its first tier)"
+            if freq.get("tiering") != "none" and any(r.get("discounts") for r in rows):
+                return "discounts on tiered prices"
+            if any(d.get("period_days") or d.get("period_months") for r in rows
+                   for d in r.get("discounts") or []):  # fmt: skip
+                return "a discount period ending inside a billing period (prorated otherwise)"
+    return "see the notes of this frequency"
+
+
 def check_publication(doc: Doc, done: KillBillExport, *, shadow: bool = True) -> PublishCheck:
     """Check an export of ``doc``: what was left out, who would be billed differently
     (``shadow``: bill each published frequency's subscribers both ways), what is lost."""
@@ -127,5 +150,8 @@ def check_publication(doc: Doc, done: KillBillExport, *, shadow: bool = True) ->
         check.entries.append(CheckEntry(severity, frequency, note.message))
     if shadow:
         for diff in differences(doc, done.data, done.published.values()):
-            check.entries.append(CheckEntry(BILLS_DIFFERENTLY, diff.frequency, str(diff)))
+            cause = _likely_cause(doc, diff.frequency)
+            check.entries.append(
+                CheckEntry(BILLS_DIFFERENTLY, diff.frequency, f"{diff}: {cause}")
+            )
     return check
