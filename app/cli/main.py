@@ -62,11 +62,13 @@ def import_cmd(db_path: str | None, catalog: str, fmt: str) -> None:
     from app.catalog.errors import ImportFailure, InUseError
 
     report: list[Any] = []
+    names: dict[str, str] | None = None
     if fmt == "killbill-xml":
-        from app.catalog.killbill import killbill_to_catalog
+        from app.catalog.killbill.importer import killbill_import
 
         try:
-            doc, report = killbill_to_catalog(Path(catalog).read_bytes())
+            data = Path(catalog).read_bytes()
+            doc, report, names = killbill_import(data)
         except OSError as exc:
             fail(f"{catalog}: cannot read the file ({exc.strerror})")
         except ImportFailure as exc:
@@ -76,6 +78,10 @@ def import_cmd(db_path: str | None, catalog: str, fmt: str) -> None:
     db = open_db(db_path, write=True)
     try:
         import_catalog(db, doc, source=catalog)
+        if names is not None:
+            from app.catalog.database.publishing import record_killbill_import
+
+            record_killbill_import(db, data, names)
     except ImportFailure as exc:
         fail(exc.message, [f"{catalog}: {p}" for p in exc.problems] or None)
     except InUseError as exc:
@@ -93,16 +99,30 @@ def import_cmd(db_path: str | None, catalog: str, fmt: str) -> None:
               help="Output file [default: standard output]")
 @click.option("--format", "fmt", type=click.Choice(["json", "killbill-xml"]), default="json",
               show_default=True)
-def export_cmd(db_path: str | None, out: str, fmt: str) -> None:
+@click.option("--catalog-name", default=None, help="Kill Bill: catalog name [default: the last "
+              "one published from this database, else CatalogEditor]")
+@click.option("--effective-date", default=None,
+              help="Kill Bill: effective date of this version [default: now]")
+@click.option("--strict", is_flag=True, help="Kill Bill: write nothing and exit 2 when Kill "
+              "Bill would refuse a frequency or bill differently from the simulator.")
+@click.option("--details", type=int, default=20, show_default=True,
+              help="Kill Bill: entries shown per group of the report.")
+def export_cmd(db_path: str | None, out: str, fmt: str, catalog_name: str | None,
+               effective_date: str | None, strict: bool, details: int) -> None:
     """Write the database's catalog as JSON (or Kill Bill catalog XML)."""
     from app.catalog.jobs import export_data, write_export
     from app.models.failures import file_failure_message
 
+    if fmt == "killbill-xml":
+        from app.cli.killbill import publish_killbill
+
+        publish_killbill(db_path, out, catalog_name, effective_date, strict, details)
+        return
+    if catalog_name or effective_date or strict:
+        fail("--catalog-name, --effective-date and --strict are for --format killbill-xml")
     db = open_db(db_path, create=False)
     try:
         export = export_data(db, fmt)
-        for note in export.notes:
-            click.echo(f"not mapped: {note.path}: {note.message}", err=True)
         if out == "-":
             sys.stdout.buffer.write(export.data)
             sys.stdout.flush()
@@ -139,6 +159,9 @@ def _register_optional_commands() -> None:
     from app.cli.exports import exports
 
     cli.add_command(exports)
+    from app.cli.killbill import check
+
+    cli.add_command(check)
 
 
 _register_optional_commands()

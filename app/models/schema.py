@@ -623,6 +623,28 @@ class CatalogExtension(Base):
     keys_json: Mapped[str] = mapped_column(Text)
 
 
+class KillBillName(Base):
+    """A name given to something in a Kill Bill export (product, plan, price list, unit), kept
+    so later exports keep it whatever is added, renamed or reordered. ``key`` says what it
+    names (``plan:FI-M:standard``); a name is never given to two things."""
+
+    __tablename__ = "killbill_name"
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+
+
+class KillBillPublication(Base):
+    """One Kill Bill export: the catalog name and effective date it was published with, and
+    the XML, which the next export compares plan shapes with."""
+
+    __tablename__ = "killbill_publication"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    published_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    catalog_name: Mapped[str] = mapped_column(Text)
+    effective_date: Mapped[str] = mapped_column(String(40))
+    xml: Mapped[str] = mapped_column(Text)
+
+
 class CatalogCache(Base):
     """The whole catalog document as compact JSON, kept to load snapshots fast.
 

@@ -51,6 +51,9 @@ def database_failure(exc: Exception, db: Database) -> str:
     return message
 
 
+KILLBILL_FILTER = "Kill Bill catalog XML (*.xml)"
+
+
 class MainWindow(QMainWindow):
     """The Catalog Editor window over one open database.
 
@@ -352,23 +355,39 @@ class MainWindow(QMainWindow):
     def choose_import(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
             self, "Import catalog", settings.get(settings.LAST_FOLDER),
-            "Catalog JSON (*.json);;All files (*)")
+            f"Catalog JSON (*.json);;{KILLBILL_FILTER};;All files (*)")
         if path:
             self.import_catalog(path, preview=True)
 
     def import_catalog(self, path: str, *, preview: bool = True) -> bool:
-        """Replace the catalog with a JSON file: all or nothing; the problems are listed when
-        nothing was imported. With ``preview`` and a catalog that has packages, the changes
-        the import would make are shown first (Apply or Cancel; Cancel changes nothing)."""
+        """Replace the catalog with a JSON (or Kill Bill XML) file: all or nothing; the problems
+        are listed when nothing was imported. With ``preview`` and a catalog that has packages,
+        the changes the import would make are shown first (Apply or Cancel; Cancel changes
+        nothing)."""
         if not self.confirm_leave():
             return False
         settings.put(settings.LAST_FOLDER, str(Path(path).parent))
         try:
-            doc = jobs.read_document(path, source=Path(path).name)
+            doc: object
+            names: dict[str, str] | None = None
+            if path.lower().endswith(".xml"):  # Kill Bill catalog XML, read strictly
+                from app.catalog.killbill.importer import killbill_import
+
+                data = Path(path).read_bytes()
+                doc, _notes, names = killbill_import(data)
+            else:
+                doc = jobs.read_document(path, source=Path(path).name)
             checked = store.check_catalog(doc)  # once: the preview and the import share it
             if preview and not self._preview_import(Path(path).name, checked):
                 return False
             changes = store.import_catalog(self.db, checked, source=Path(path).name)
+            if names is not None:
+                from app.catalog.database.publishing import record_killbill_import
+
+                record_killbill_import(self.db, data, names)
+        except OSError as exc:
+            self._report("Nothing imported", file_failure_message(exc, path))
+            return False
         except ImportFailure as exc:
             details = "\n".join(str(p) for p in exc.problems) or exc.message
             self._report("Nothing imported", exc.message, details)
@@ -398,11 +417,45 @@ class MainWindow(QMainWindow):
 
     def choose_export(self) -> None:
         folder = settings.get(settings.LAST_FOLDER) or str(Path.home())
-        path, _filter = QFileDialog.getSaveFileName(
+        path, chosen = QFileDialog.getSaveFileName(
             self, "Export catalog", str(Path(folder) / "catalog.json"),
-            "Catalog JSON (*.json)")
-        if path:
+            f"Catalog JSON (*.json);;{KILLBILL_FILTER}")
+        if path and (chosen == KILLBILL_FILTER or path.lower().endswith(".xml")):
+            self.export_killbill(path)
+        elif path:
             self.export_catalog(path)
+
+    def export_killbill(self, path: str, *, ask: Any = None) -> bool:
+        """Write the saved catalog as Kill Bill XML after showing the publication report
+        (``ask`` stands in for the dialog in tests: it gets the dialog's keyword arguments)."""
+        from app.catalog.database.publishing import (
+            prepare_killbill_export,
+            record_publication,
+            remembered_catalog_name,
+        )
+        from app.catalog.killbill.check import check_publication
+        from app.views.catalog.dialogs.killbill_export import KillBillExportDialog
+
+        if not self.editor.confirm_leave():
+            return False
+        name = remembered_catalog_name(self.db)
+        doc, done = prepare_killbill_export(self.db, catalog_name=name)
+        check = check_publication(doc, done)
+        chosen = (ask or (lambda **kw: KillBillExportDialog.ask(self, **kw)))(
+            catalog_name=name, report=check.lines(), blocking=not check.ok)
+        if chosen is None:
+            return False
+        name, effective = chosen
+        doc, done = prepare_killbill_export(self.db, catalog_name=name, effective_date=effective)
+        try:
+            Path(path).write_bytes(done.data)
+        except OSError as exc:
+            self._report("Not exported", f"{path}: {exc}")
+            return False
+        record_publication(self.db, path, doc, done, name)
+        settings.put(settings.LAST_FOLDER, str(Path(path).parent))
+        self.statusBar().showMessage(f"Exported the catalog to Kill Bill XML {path}", 8000)
+        return True
 
     def export_catalog(self, path: str) -> bool:
         """Write the saved catalog as JSON (after offering to save pending changes)."""

@@ -8,8 +8,8 @@ from typing import Any
 
 from app.catalog.killbill.export_prices import (
     _NCNAME_BAD,
+    PublishedFrequency,
     _CurrencyPlan,
-    _FlatRow,
     _Phase,
     _PriceRows,
     _prices,
@@ -20,6 +20,7 @@ from app.catalog.killbill.export_prices import (
 from app.catalog.killbill.mapping import (
     _FREQUENCY_PERIOD,
     _MONTHS_PERIOD,
+    DEFAULT_PRICE_LIST,
     STANDARD_BOOK,
     Doc,
     _dec_text,
@@ -33,27 +34,32 @@ class _PhaseWriter(_PriceRows):
     def _plan(
         self,
         root_plans: ET.Element,
-        product_id: str,
+        product: ET.Element,
         freq: Doc,
         freq_path: str,
         book: str,
         usage_services: list[str],
-    ) -> str | None:
-        """Write one plan; returns its id (None when the book prices nothing)."""
+    ) -> list[str]:
+        """Write the plans of one (frequency, price book): a base plan, and one add-on plan per
+        service it prices; returns their ids (none when the frequency cannot be billed)."""
         bill = freq.get("bill_frequency")
         period = self._period(bill, _join(freq_path, "bill_frequency"))
         currencies = [c for c in freq.get("currencies") or [] if c in self.currencies]
         books = freq.get("price_books") if isinstance(freq.get("price_books"), dict) else {}
         assert isinstance(books, dict)
+        name = freq.get("name")
+        label = f"frequency {name!r}" + ("" if book == STANDARD_BOOK else f" (price book {book})")
         if book != STANDARD_BOOK and not books.get(book):
-            return None
+            return []
         if book == STANDARD_BOOK and not books.get(book):
             if books:
-                return None  # priced only in other books: their child price lists carry it
+                return []  # priced only in other books: their child price lists carry it
             self.notes.add(
                 _join(freq_path, "price_books"),
-                f"frequency {freq.get('name')!r} has no prices: exported as a plan without prices",
+                f"{label} has no prices (Kill Bill refuses a plan with nothing to bill): "
+                "left out",
             )
+            return []
         if book != STANDARD_BOOK:  # other currencies: the DEFAULT list's plan has them
             own = books.get(book)
             currencies = [c for c in currencies if isinstance(own, dict) and c in own]
@@ -73,11 +79,32 @@ class _PhaseWriter(_PriceRows):
                         f"sold in {currency}"
                         + ("" if currency in self.currencies else " Kill Bill knows"),
                     )
-        name = freq.get("name")
+        services: list[str] = []
+        for cp in per_currency.values():
+            for service in [*(r.service for r in cp.flat), *cp.tiered, *cp.usage, *cp.one_times]:
+                if service not in services:
+                    services.append(service)
+        built: dict[tuple[str, tuple[str, ...]], tuple[list[_Phase], _Phase, list[_Usage]]] = {}
+        for service in services:
+            for group in self._currency_groups(service, per_currency):
+                view = {c: per_currency[c] for c in group}
+                addon = self._addon(service, view, freq, freq_path, book, label)
+                if addon is not None:
+                    built[(service, group)] = addon
+        if not built:
+            where = ", ".join(currencies) or "no currency Kill Bill knows"
+            self.notes.add(
+                _join(freq_path, "price_books"),
+                f"{label} has no price Kill Bill can bill (status {self.status!r}, {where}): "
+                "left out",
+            )
+            return []
+        freq_key = f"{product.get('prettyName')}:{freq.get('sku') or name}"
+        base_key = f"plan:{freq_key}:{book}"
         if book == STANDARD_BOOK:
             sku = freq.get("sku")
             wanted = sku if isinstance(sku, str) and sku and not _NCNAME_BAD.search(sku) else None
-            plan_id = self.ids.make(wanted or str(name), "plan")
+            base_wanted = wanted or str(name)
             if sku and not wanted:
                 self.notes.add(
                     _join(freq_path, "sku"),
@@ -85,19 +112,247 @@ class _PhaseWriter(_PriceRows):
                     "plan name; the plan is named after the frequency",
                 )
         else:
-            plan_id = self.ids.make(f"{name}-{book}", "plan")
-        plan_el = _sub(
-            root_plans, "plan", name=plan_id, prettyName=self._text(name, _join(freq_path, "name"))
+            base_wanted = f"{name}-{book}"
+        plan_id = self.ids.make(base_wanted, "plan", base_key)
+        where = _join(_join(freq_path, "price_books"), book)
+        # A frequency pricing one service is that service's plan: a subscriber buys it with
+        # the service's quantity (and a Kill Bill catalog imported keeps its plans as they are).
+        only = next(iter(built)) if len(built) == 1 else None
+        single = only is not None and set(only[1]) == set(currencies)
+        if single:
+            assert only is not None
+            initial, final, usages = built.pop(only)
+        else:
+            initial, final, usages = [], _Phase(
+                "EVERGREEN", None, "UNLIMITED", recurring={c: Decimal(0) for c in currencies}
+            ), []
+        plan_id = self._keep_or_rename(
+            base_key, plan_id, base_wanted, (*(p.type for p in initial), final.type), where, label
         )
-        _sub(plan_el, "product", product_id)
-        initial, final = self._phases(per_currency, freq_path)
-        usages = self._usages(per_currency, freq, freq_path, book)
+        pretty = self._text(name, _join(freq_path, "name"))
+        plan_el = _sub(root_plans, "plan", name=plan_id, prettyName=pretty)
+        _sub(plan_el, "product", str(product.get("name")))
+        self._write_phases(plan_el, initial, final, period, usages, plan_id)
+        ids = [plan_id]
+        addons: dict[str, dict[str, str]] = {c: {} for c in currencies}
+        if single:
+            assert only is not None
+            for c in currencies:
+                addons[c][only[0]] = plan_id
+        split = {svc for svc, _ in built if sum(1 for s2, _ in built if s2 == svc) > 1}
+        for (service, group), (initial, final, usages) in built.items():
+            addon_product = self._addon_product(product, service)
+            suffix = f"-{'-'.join(group)}" if service in split else ""
+            key = f"plan:{freq_key}:{book}:{service}:{','.join(group) if suffix else ''}"
+            wanted_addon = f"{plan_id}-{service}{suffix}"
+            addon_id = self.ids.make(wanted_addon, "plan", key)
+            addon_id = self._keep_or_rename(
+                key, addon_id, wanted_addon, (*(p.type for p in initial), final.type), where,
+                f"{label}, service {service!r}",
+            )  # fmt: skip
+            pretty_addon = f"{name}: {service}" + (f" ({', '.join(group)})" if suffix else "")
+            addon_el = _sub(
+                root_plans, "plan", name=addon_id, prettyName=self._text(pretty_addon, "")
+            )
+            if suffix:
+                self.notes.add(
+                    where,
+                    f"{label}, service {service!r}: its discounts or tiers differ between "
+                    "currencies, so "
+                    f"it is the add-on {addon_id} for subscribers in {', '.join(group)} only",
+                )
+            _sub(addon_el, "product", addon_product)
+            self._write_phases(addon_el, initial, final, period, usages, addon_id)
+            ids.append(addon_id)
+            for c in group:
+                addons[c][service] = addon_id
+        list_name = DEFAULT_PRICE_LIST if book == STANDARD_BOOK else self.list_ids.get(book, book)
+        self.published[(str(name), book)] = PublishedFrequency(
+            str(name), book, list_name, plan_id, addons,
+            frozenset(svc for cp in per_currency.values() for svc in cp.tiered),
+        )  # fmt: skip
+        return ids
+
+    def _write_phases(
+        self, plan_el: ET.Element, initial: list[_Phase], final: _Phase, period: str,
+        usages: list[_Usage], plan_id: str,
+    ) -> None:  # fmt: skip
         if initial:
             phases_el = _sub(plan_el, "initialPhases")
             for phase in initial:
                 self._phase(phases_el, "phase", phase, period, usages, plan_id)
         self._phase(plan_el, "finalPhase", final, period, usages, plan_id)
-        return plan_id
+
+    def _keep_or_rename(
+        self, key: str, plan_id: str, wanted: str, shape: tuple[str, ...], where: str, what: str
+    ) -> str:
+        """The plan's name, or a new one when its phases differ from those it had in the last
+        published version (Kill Bill refuses to change a plan's phases)."""
+        before = self.previous.get(plan_id)
+        if before is None or before == shape:
+            return plan_id
+        new_id = self.ids.rename(key, wanted, "plan")
+        self.notes.add(
+            where,
+            f"{what}: its phases change ({', '.join(before)} -> {', '.join(shape)}), which "
+            f"Kill Bill refuses for a plan kept from the last published version: published "
+            f"as plan {new_id}; existing subscriptions of {plan_id} need a change of plan",
+        )
+        return new_id
+
+    @staticmethod
+    def _currency_groups(
+        service: str, per_currency: dict[str, _CurrencyPlan]
+    ) -> list[tuple[str, ...]]:
+        """The currencies whose discount periods and tiers for ``service`` have one shape, each
+        group becoming its own add-on plan (a plan changes phase at the same time, and has the
+        same tiers, in every currency); currencies without a price for it join the first."""
+        groups: dict[tuple[Any, ...], list[str]] = {}
+        loose: list[str] = []
+        for c, cp in per_currency.items():
+            row = next((r for r in cp.flat if r.service == service), None)
+            tiers = cp.tiered.get(service)
+            usage = cp.usage.get(service)
+            if row is None and tiers is None and usage is None:
+                loose.append(c)
+                continue
+            shape = (
+                tuple((g.number, g.unit) for g in row.segments) if row else None,
+                tuple(end for end, _ in tiers) if tiers else None,
+                tuple((t.size, t.max) for t in usage) if usage else None,
+            )
+            groups.setdefault(shape, []).append(c)
+        out = [list(g) for g in groups.values()] or [[]]
+        out[0] += loose
+        order = list(per_currency)
+        return [tuple(sorted(g, key=order.index)) for g in out]
+
+    def _addon_product(self, product: ET.Element, service: str) -> str:
+        """The ADD_ON product of a package's service, listed as available with the package's
+        BASE product."""
+        key = (str(product.get("name")), service)
+        if key not in self.addon_products:
+            addon_id = self.ids.make(
+                f"{key[0]}-{service}", "product", f"product:{key[0]}:{service}"
+            )
+            self.addon_products[key] = addon_id
+            element = _sub(self.products_el, "product", name=addon_id,
+                           prettyName=self._text(service, ""))  # fmt: skip
+            _sub(element, "category", "ADD_ON")
+            available = product.find("available")
+            if available is None:
+                available = _sub(product, "available")
+            _sub(available, "addonProduct", addon_id)
+        return self.addon_products[key]
+
+    def _addon(
+        self,
+        service: str,
+        per_currency: dict[str, _CurrencyPlan],
+        freq: Doc,
+        freq_path: str,
+        book: str,
+        label: str,
+    ) -> tuple[list[_Phase], _Phase, list[_Usage]] | None:
+        """The phases and usage sections of one service's add-on plan, or None (with the
+        reason) when Kill Bill cannot bill it as our simulator does."""
+        what = f"{label}, service {service!r}"
+        path = _join(_join(freq_path, "price_books"), book)
+        currencies = list(per_currency)
+        rows = {
+            c: next((r for r in cp.flat if r.service == service), None)
+            for c, cp in per_currency.items()
+        }
+        shapes = {
+            tuple((s.number, s.unit) for s in row.segments) for row in rows.values() if row
+        }
+        if len(shapes) > 1:
+            self.notes.add(
+                path,
+                f"{what}: its discount periods differ between currencies; Kill Bill plans "
+                "change phase at the same time in every currency: left out",
+            )
+            return None
+        shape = shapes.pop() if shapes else ()
+        missing = [c for c, row in rows.items() if row is None]
+        has_flat = len(missing) < len(currencies)
+        if has_flat and missing:
+            self.notes.add(
+                path,
+                f"{what} has no recurring price in {', '.join(missing)}: written as 0 there "
+                "(the simulator bills nothing for it)",
+            )
+        segments: list[tuple[int, str, dict[str, Decimal]]] = []
+        for k, (number, unit) in enumerate(shape):
+            prices = {
+                c: (row.segments[k].price if row else Decimal(0)) for c, row in rows.items()
+            }
+            if segments and segments[-1][1] == unit and segments[-1][2] == prices:
+                segments[-1] = (segments[-1][0] + number, unit, prices)
+            else:
+                segments.append((number, unit, prices))
+        final_prices = {c: (row.base if row else Decimal(0)) for c, row in rows.items()}
+        if len(segments) > 3:
+            self.notes.add(
+                path,
+                f"{what}: {len(segments)} discount periods in a row; a Kill Bill plan holds at "
+                "most three phases (TRIAL, DISCOUNT, FIXEDTERM) before the last: left out",
+            )
+            return None
+        free_first = bool(segments) and all(v == 0 for v in segments[0][2].values())
+        if len(segments) == 3:
+            types = ["TRIAL", "DISCOUNT", "FIXEDTERM"]
+        elif len(segments) == 2:
+            types = ["TRIAL", "DISCOUNT"] if free_first else ["DISCOUNT", "FIXEDTERM"]
+        else:
+            types = ["TRIAL" if free_first else "DISCOUNT"]
+        initial: list[_Phase] = []
+        for kind, (number, unit, prices) in zip(types, segments, strict=False):
+            if kind == "TRIAL" and all(v == 0 for v in prices.values()):
+                initial.append(_Phase(kind, number, unit, fixed={}))
+            else:
+                initial.append(_Phase(kind, number, unit, recurring=prices))
+        final = _Phase(
+            "EVERGREEN", None, "UNLIMITED", recurring=final_prices if has_flat else None
+        )
+        one = {
+            c: cp.one_times[service] for c, cp in per_currency.items() if service in cp.one_times
+        }
+        if one:
+            lacking = [c for c in currencies if c not in one]
+            if lacking:
+                self.notes.add(
+                    path,
+                    f"{what}: no one-time charge in {', '.join(lacking)}: written as 0 there "
+                    "(the simulator charges nothing)",
+                )
+            first = initial[0] if initial else final
+            first.fixed = {c: one.get(c, Decimal(0)) for c in currencies}
+        had = [c for c, cp in per_currency.items() if service in cp.tiered or service in cp.usage]
+        views = {
+            c: _CurrencyPlan(
+                tiered={service: cp.tiered[service]} if service in cp.tiered else {},
+                usage={service: cp.usage[service]} if service in cp.usage else {},
+            )
+            for c, cp in per_currency.items()
+        }
+        usages = self._usages(views, freq, freq_path, book)
+        for usage in usages:
+            for tier in usage.tiers:
+                lacking = [c for c in currencies if c not in tier.prices]
+                if any(c in had for c in lacking):
+                    return None  # tiers that differ between currencies: noted by _usages
+                for c in lacking:
+                    tier.prices[c] = Decimal(0)
+        if had and len(had) < len(currencies):
+            self.notes.add(
+                path,
+                f"{what}: no usage prices in "
+                f"{', '.join(c for c in currencies if c not in had)}: written as 0 there",
+            )
+        if final.recurring is None and final.fixed is None and not usages:
+            return None
+        return initial, final, usages
 
     def _period(self, bill: Any, path: str) -> str:
         if isinstance(bill, str) and bill in _FREQUENCY_PERIOD:
@@ -116,106 +371,6 @@ class _PhaseWriter(_PriceRows):
             return _MONTHS_PERIOD[nearest]
         self.notes.add(path, f"unknown bill frequency {bill!r}: exported as MONTHLY")
         return "MONTHLY"
-
-    def _timeline(
-        self, rows: list[_FlatRow], currency: str, freq_path: str
-    ) -> tuple[str | None, list[tuple[int, Decimal]], Decimal]:
-        """Merge the discount periods of a currency's rows: (unit, [(length, total)], final)."""
-        final = sum((r.base for r in rows), Decimal(0))
-        with_segments = [r for r in rows if r.segments]
-        if not with_segments:
-            return None, [], final
-        units = {s.unit for r in with_segments for s in r.segments}
-        if len(units) > 1:
-            keep = with_segments[0]
-            for r in with_segments[1:]:
-                self.notes.add(
-                    _join(r.path, "discounts"),
-                    f"discounts of {r.service!r} not "
-                    f"exported: their periods mix months and days with those of "
-                    f"{keep.service!r}",
-                )
-                r.segments = []
-            with_segments = [keep]
-            units = {s.unit for s in keep.segments}
-            if len(units) > 1:  # one row chaining days then months: phases in sequence
-                return "MIXED", [(s.number, s.price) for s in keep.segments], final
-        unit = units.pop()
-        ends: set[int] = set()
-        for r in with_segments:
-            t = 0
-            for s in r.segments:
-                t += s.number
-                ends.add(t)
-        out: list[tuple[int, Decimal]] = []
-        start = 0
-        for end in sorted(ends):
-            total = Decimal(0)
-            for r in rows:
-                total += self._price_at(r, start)
-            out.append((end - start, total))
-            start = end
-        return unit, out, final
-
-    @staticmethod
-    def _price_at(row: _FlatRow, t: int) -> Decimal:
-        elapsed = 0
-        for s in row.segments:
-            if t < elapsed + s.number:
-                return s.price
-            elapsed += s.number
-        return row.base
-
-    def _phases(
-        self, per_currency: dict[str, _CurrencyPlan], freq_path: str
-    ) -> tuple[list[_Phase], _Phase]:
-        timelines = {c: self._timeline(p.flat, c, freq_path) for c, p in per_currency.items()}
-        reference: tuple[str | None, list[tuple[int, Decimal]], Decimal] | None = None
-        ref_currency = None
-        mixed_units: list[str] = []
-        for c, line in timelines.items():
-            if line[1]:
-                reference, ref_currency = line, c
-                if line[0] == "MIXED":
-                    chained = next(r for r in per_currency[c].flat if r.segments)
-                    mixed_units = [s.unit for s in chained.segments]
-                break
-        has_recurring = any(p.flat for p in per_currency.values())
-        finals = {c: line[2] for c, line in timelines.items() if per_currency[c].flat}
-        initial: list[_Phase] = []
-        if reference is not None:
-            shape = [n for n, _ in reference[1]]
-            for i, number in enumerate(shape):
-                prices: dict[str, Decimal] = {}
-                for c, line in timelines.items():
-                    if not per_currency[c].flat:
-                        continue
-                    if line[1] and ([n for n, _ in line[1]] != shape or line[0] != reference[0]):
-                        self.notes.add(
-                            _join(freq_path, "price_books"),
-                            f"discounts in {c} "
-                            f"differ in length from those in {ref_currency}: only "
-                            f"the {ref_currency} phases are exported; {c} pays its "
-                            "full price in them",
-                        )
-                        prices[c] = line[2]
-                    elif line[1]:
-                        prices[c] = line[1][i][1]
-                    else:
-                        prices[c] = line[2]
-                unit = mixed_units[i] if mixed_units else str(reference[0])
-                initial.append(_Phase("DISCOUNT", number, unit, recurring=prices))
-            for phase in initial:  # leading free phases are Kill Bill trials
-                if phase.recurring and all(v == 0 for v in phase.recurring.values()):
-                    phase.type, phase.recurring, phase.fixed = "TRIAL", None, {}
-                else:
-                    break
-        final = _Phase("EVERGREEN", None, "UNLIMITED", recurring=finals if has_recurring else None)
-        one_time = {c: p.one_time for c, p in per_currency.items() if p.one_time is not None}
-        if one_time:
-            first = initial[0] if initial else final
-            first.fixed = {c: v for c, v in one_time.items()}
-        return initial, final
 
     def _usages(
         self, per_currency: dict[str, _CurrencyPlan], freq: Doc, freq_path: str, book: str
@@ -257,7 +412,7 @@ class _PhaseWriter(_PriceRows):
                     _join(_join(freq_path, "price_books"), book),
                     f"usage tiers of {service!r} in {currency} differ "
                     "from those of the first currency: not exported in "
-                    f"{currency}",
+                    f"{currency}: left out",
                 )
                 continue
             for mine, theirs in zip(usage.tiers, tiers, strict=True):
@@ -266,7 +421,7 @@ class _PhaseWriter(_PriceRows):
 
     def _unit(self, service: str) -> str:
         if service not in self.units:
-            self.units[service] = (self.ids.make(service, "unit"), service)
+            self.units[service] = (self.ids.make(service, "unit", f"unit:{service}"), service)
         return self.units[service][0]
 
     def _phase(

@@ -10,6 +10,7 @@ packages and the whole document).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -30,23 +31,60 @@ _NCNAME_BAD = re.compile(r"[^A-Za-z0-9._-]+")
 _XML_BAD = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
+KILLBILL_NAME_SIZES = {"pricelist": 64, "plan": 255, "phase": 255, "product": 255, "usage": 255,
+                       "unit": 255}  # fmt: skip
+"""Kill Bill's column sizes for the names we give (a phase is named ``<plan>-<type>``)."""
+
+
 class _Ids:
-    """xs:ID values: NCNames, unique across the whole document (products, plans, usages...)."""
+    """xs:ID values: NCNames, unique across the whole document (products, plans, usages...).
 
-    def __init__(self) -> None:
-        self.used: set[str] = {DEFAULT_PRICE_LIST}
+    ``stored`` holds the names given by earlier exports (key -> name, keys such as
+    ``plan:FI-M:standard``); a thing with a stored name keeps it, and no other thing can take
+    it, whatever was added, renamed or reordered since. ``assigned`` is every keyed name given
+    by this export, for the caller to keep."""
 
-    def make(self, name: str, fallback: str = "id") -> str:
+    def __init__(self, stored: dict[str, str] | None = None) -> None:
+        self.stored = dict(stored or {})
+        self.used: set[str] = {DEFAULT_PRICE_LIST, *self.stored.values()}
+        self.assigned: dict[str, str] = {}
+        self.given: set[str] = set()  # stored names handed out by this export
+        self.shortened: list[tuple[str, str]] = []  # (wanted, given) names cut to a column size
+
+    def make(self, name: str, fallback: str = "id", key: str | None = None) -> str:
+        while key is not None and key in self.assigned:  # two things alike: the first keeps it
+            key += "#"
+        if key is not None and key in self.stored and self.stored[key] not in self.given:
+            self.assigned[key] = self.stored[key]
+            self.given.add(self.stored[key])
+            return self.stored[key]
+        limit = KILLBILL_NAME_SIZES.get(fallback, 255)
+        if fallback == "plan":
+            limit -= len("-EVERGREEN")  # the phase name <plan>-<type> must fit too
         base = _NCNAME_BAD.sub("-", name).strip("-.") or fallback
         if not (base[0].isascii() and (base[0].isalpha() or base[0] == "_")):
             base = f"_{base}"
+        if len(base) > limit - 4:
+            digest = hashlib.sha1(base.encode("utf-8")).hexdigest()[:8]
+            self.shortened.append((base, base[: limit - 13] + "-" + digest))
+            base = base[: limit - 13] + "-" + digest
         candidate = base
         n = 2
         while candidate in self.used:
             candidate = f"{base}-{n}"
             n += 1
         self.used.add(candidate)
+        if key is not None:
+            self.assigned[key] = candidate
         return candidate
+
+    def rename(self, key: str, name: str, fallback: str) -> str:
+        """A new name for a keyed thing (its old one stays reserved)."""
+        old = self.stored.pop(key, None) or self.assigned.pop(key, None)
+        self.assigned.pop(key, None)
+        if old is not None:
+            self.assigned[f"retired:{old}"] = old  # never given to anything else later
+        return self.make(name, fallback, key)
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) -> ET.Element:
@@ -89,6 +127,24 @@ class _Phase:
     recurring: dict[str, Decimal] | None = None
 
 
+@dataclass(frozen=True)
+class PublishedFrequency:
+    """Where one (frequency, price book) went in Kill Bill: its base plan, and the add-on plan
+    of each service it prices (a subscriber buys the base plan and one add-on per service,
+    with the service's quantity)."""
+
+    frequency: str
+    book: str
+    price_list: str
+    base: str
+    currency_addons: dict[str, dict[str, str]]  # currency -> service -> add-on plan
+    counted: frozenset[str] = frozenset()  # tiered services: quantity recorded as usage
+
+    def addons(self, currency: str) -> dict[str, str]:
+        """The add-on plan of each service for a subscriber in ``currency``."""
+        return self.currency_addons.get(currency, {})
+
+
 @dataclass
 class _Segment:
     number: int
@@ -114,6 +170,7 @@ class _CurrencyPlan:
     tiered: dict[str, list[tuple[int | None, Decimal]]] = field(default_factory=dict)
     usage: dict[str, list[_UsageTier]] = field(default_factory=dict)  # service -> tiers
     one_time: Decimal | None = None
+    one_times: dict[str, Decimal] = field(default_factory=dict)  # service -> its one-time total
 
 
 
@@ -135,12 +192,20 @@ def _billing_status(doc: Doc) -> str | None:
 class _PriceRows:
     """The exporter's state and the price rows of one (frequency, price book)."""
 
-    def __init__(self, doc: Doc, catalog_name: str, effective: dt.datetime) -> None:
+    def __init__(
+        self,
+        doc: Doc,
+        catalog_name: str,
+        effective: dt.datetime,
+        names: dict[str, str] | None = None,
+        previous: dict[str, tuple[str, ...]] | None = None,
+    ) -> None:
         self.doc = doc
         self.catalog_name = catalog_name
         self.effective = effective
         self.notes = _Notes()
-        self.ids = _Ids()
+        self.ids = _Ids(names)
+        self.previous = previous or {}  # plan name -> phase types in the last published file
         self.units: dict[str, tuple[str, str]] = {}  # service -> (unit id, pretty name)
         self.services = {s.get("name"): s for s in self._list("services") if isinstance(s, dict)}
         self.currencies: list[str] = []
@@ -148,6 +213,10 @@ class _PriceRows:
         self.rate_plans: dict[str, dict[tuple[str, str], Decimal]] = {}
         self.buckets: dict[str, Doc] = {}
         self.status = _billing_status(doc)
+        self.published: dict[tuple[str, str], PublishedFrequency] = {}
+        self.products_el = ET.Element("products")
+        self.addon_products: dict[tuple[str, str], str] = {}
+        self.list_ids: dict[str, str] = {}  # price book code -> child price list name
 
     def _list(self, key: str) -> list[Any]:
         value = self.doc.get(key)
@@ -229,6 +298,13 @@ class _PriceRows:
             price = self._discounted(base, disc, currency)
             if reason is None and price is None:
                 reason = "has no usable amount"
+            if reason is not None and price is not None:
+                self.notes.add(
+                    dpath,
+                    f"{label} {reason}: not exported (subscribers without it are billed as "
+                    "the simulator bills them)",
+                )
+                continue
             if reason is not None:
                 rest = len(discounts) - i - 1
                 tail = f" (nor the {rest} discount(s) after it)" if rest else ""
@@ -356,6 +432,8 @@ class _PriceRows:
             if amount is None:
                 continue
             total = amount if total is None else total + amount
+            service_name = str(row.get("service"))
+            plan.one_times[service_name] = plan.one_times.get(service_name, Decimal(0)) + amount
             settings = row.get("settings")
             if isinstance(settings, dict) and any(v is not None for v in settings.values()):
                 self.notes.add(_join(path, "settings"), "service settings not expressed")

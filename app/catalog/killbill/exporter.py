@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from app.catalog.killbill.export_phases import _PhaseWriter
-from app.catalog.killbill.export_prices import _sub
+from app.catalog.killbill.export_prices import PublishedFrequency, _sub
 from app.catalog.killbill.mapping import (
     DEFAULT_PRICE_LIST,
     KILLBILL_CURRENCIES,
@@ -133,7 +134,10 @@ class _Exporter(_PhaseWriter):
     def _frequency_notes(self, freq: Doc, path: str) -> None:
         label = f"frequency {freq.get('name')!r}"
         if freq.get("active") is False:
-            self.notes.add(_join(path, "active"), f"{label} is inactive: exported anyway")
+            self.notes.add(
+                _join(path, "active"),
+                f"{label} is inactive: exported anyway (Kill Bill has no inactive plans)",
+            )
         if freq.get("contract"):
             self.notes.add(
                 _join(path, "contract"),
@@ -164,6 +168,7 @@ class _Exporter(_PhaseWriter):
             _sub(currencies_el, "currency", code)
         units_el = _sub(root, "units")
         products_el = _sub(root, "products")
+        self.products_el = products_el
         rules = _sub(root, "rules")
         policy = _sub(_sub(rules, "changePolicy"), "changePolicyCase")
         _sub(policy, "policy", "IMMEDIATE")
@@ -178,12 +183,17 @@ class _Exporter(_PhaseWriter):
         lists: dict[str, list[str]] = {STANDARD_BOOK: []}
         for book in books:
             lists.setdefault(str(book.get("code")), [])
+        for code in lists:
+            if code != STANDARD_BOOK:
+                self.list_ids[code] = self.ids.make(code, "pricelist", f"pricelist:{code}")
         for i, pkg in enumerate(self._list("packages")):
             if not isinstance(pkg, dict):
                 continue
             path = _join("packages", i)
             self._package_notes(pkg, path)
-            product_id = self.ids.make(str(pkg.get("name")), "product")
+            product_id = self.ids.make(
+                str(pkg.get("name")), "product", f"product:{pkg.get('name')}"
+            )
             product = _sub(
                 products_el,
                 "product",
@@ -206,11 +216,10 @@ class _Exporter(_PhaseWriter):
                 for code in [STANDARD_BOOK, *(c for c in codes if c != STANDARD_BOOK)]:
                     if code != STANDARD_BOOK and code not in lists:
                         lists[code] = []
-                    plan_id = self._plan(
-                        plans_el, product_id, freq, freq_path, code, usage_services
+                        self.list_ids[code] = self.ids.make(code, "pricelist", f"pricelist:{code}")
+                    lists[code] += self._plan(
+                        plans_el, product, freq, freq_path, code, usage_services
                     )
-                    if plan_id is not None:
-                        lists[code].append(plan_id)
         for service, (unit_id, pretty) in self.units.items():
             _sub(units_el, "unit", name=unit_id, prettyName=self._text(pretty, service))
         price_lists = _sub(root, "priceLists")
@@ -225,7 +234,7 @@ class _Exporter(_PhaseWriter):
             child = _sub(
                 price_lists,
                 "childPriceList",
-                name=self.ids.make(code, "pricelist"),
+                name=self.list_ids[code],
                 prettyName=self._text(names.get(code, code), "price_books"),
             )
             child_plans = _sub(child, "plans")
@@ -236,6 +245,50 @@ class _Exporter(_PhaseWriter):
         return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
 
 
+@dataclass(frozen=True)
+class KillBillExport:
+    """An export: the XML, the notes, where each (frequency name, price book) went, and the
+    names given (key -> Kill Bill name) for the next export to keep."""
+
+    data: bytes
+    notes: list[MappingNote]
+    published: dict[tuple[str, str], PublishedFrequency]
+    names: dict[str, str] = field(default_factory=dict)
+
+
+def export_killbill(
+    doc: dict[str, Any],
+    *,
+    catalog_name: str = "CatalogEditor",
+    effective_date: dt.datetime | None = None,
+    names: dict[str, str] | None = None,
+    previous: bytes | None = None,
+) -> KillBillExport:
+    """:func:`catalog_to_killbill`, keeping the ``names`` given by earlier exports, and giving
+    a new name to each plan whose phases differ from those in ``previous`` (the last version
+    published to Kill Bill), so that Kill Bill accepts the new version after the old one."""
+    if effective_date is None:
+        effective_date = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    elif effective_date.tzinfo is None:
+        effective_date = effective_date.replace(tzinfo=dt.UTC)
+    shapes: dict[str, tuple[str, ...]] = {}
+    if previous is not None:
+        from app.catalog.killbill.shadow import read_plans
+
+        shapes = {n: tuple(p.type for p in plan.phases) for n, plan in read_plans(previous).items()}
+    exporter = _Exporter(
+        doc if isinstance(doc, dict) else {}, catalog_name, effective_date, names, shapes
+    )
+    data = exporter.run()
+    for wanted, given in exporter.ids.shortened:
+        exporter.notes.add(
+            "", f"name {wanted[:40]}... is longer than Kill Bill's column allows: shortened to "
+            f"{given}",
+        )
+    kept = {**(names or {}), **exporter.ids.assigned}
+    return KillBillExport(data, exporter.notes.items, exporter.published, kept)
+
+
 def catalog_to_killbill(
     doc: dict[str, Any],
     *,
@@ -243,15 +296,11 @@ def catalog_to_killbill(
     effective_date: dt.datetime | None = None,
 ) -> tuple[bytes, list[MappingNote]]:
     """Write a catalog document as Kill Bill catalog XML (valid against Kill Bill's
-    ``catalog.xsd``), with a note for everything Kill Bill cannot express.
+    ``catalog.xsd`` and accepted by its loader), with a note for everything Kill Bill cannot
+    express.
 
     ``effective_date`` (default: now, UTC, whole seconds) becomes the catalog's
     ``effectiveDate``; a naive datetime is taken as UTC.
     """
-    if effective_date is None:
-        effective_date = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    elif effective_date.tzinfo is None:
-        effective_date = effective_date.replace(tzinfo=dt.UTC)
-    exporter = _Exporter(doc if isinstance(doc, dict) else {}, catalog_name, effective_date)
-    data = exporter.run()
-    return data, exporter.notes.items
+    done = export_killbill(doc, catalog_name=catalog_name, effective_date=effective_date)
+    return done.data, done.notes

@@ -13,9 +13,11 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, NoReturn
 
+from app.catalog.errors import ImportFailure
 from app.catalog.killbill.mapping import STANDARD_BOOK, Doc, _dec_text, _Notes
+from app.engine.problems import Problem
 
 ACTIVE = "Active"
 CANCELLED = "Cancelled"
@@ -135,30 +137,38 @@ class _ImportValues:
         self.names: dict[str, set[str]] = {"rate_plan": set(), "bucket": set(), "rule": set()}
         self.books: list[Doc] = [{"code": STANDARD_BOOK, "name": "Standard"}]
         self.start = "1970-01-01"
+        self.kb_names: dict[str, str] = {}  # what the export keys a name by -> Kill Bill's name
 
     # -- values ------------------------------------------------------------------------------
 
     def _money(self, text: str | None, currency: str, path: str) -> str | None:
+        """A price as decimal text; a price Kill Bill would refuse makes the import refuse,
+        naming the element (nothing is replaced)."""
         if text is None:
             return None
         match = _DECIMAL_TEXT.match(text)
         if text.startswith("-") and _DECIMAL_TEXT.match(text[1:]):
-            self.notes.add(path, f"negative price {text} not imported")
-            return None
+            self._refuse(path, f"negative price {text[:40]}")
         if match is None or not (match.group(1) or match.group(2)):
-            self.notes.add(path, f"price {text[:40]!r} is not a decimal number: not imported")
-            return None
+            self._refuse(path, f"price {text[:40]!r} is not a plain decimal number (write it "
+                               "as 100.00)")  # fmt: skip
+        assert match is not None
         whole = match.group(1).lstrip("0") or "0"
         fraction = match.group(2) or ""
         if len(whole) > 15:
-            self.notes.add(path, f"price {text[:40]} is too large: not imported")
-            return None
+            self._refuse(path, f"price {text[:40]} is too large ({len(whole)} digits before the "
+                               "decimal point; 15 at most)")  # fmt: skip
         if len(fraction) > 6:
             rounded = Decimal(f"{whole}.{fraction}").quantize(Decimal("0.000001"), ROUND_HALF_UP)
             self.notes.add(path, f"price {text[:40]} rounded to {rounded} (6 decimals at most)")
             whole, _, fraction = _dec_text(rounded).partition(".")
         self.decimals[currency] = max(self.decimals.get(currency, 0), len(fraction.rstrip("0")))
         return f"{whole}.{fraction}" if fraction else whole
+
+    @staticmethod
+    def _refuse(path: str, message: str) -> NoReturn:
+        raise ImportFailure(f"{path}: {message}: Kill Bill would refuse it; nothing imported",
+                            [Problem(path, message)])  # fmt: skip
 
     def _number(self, text: str | None, path: str, what: str) -> Decimal | None:
         """An xs:double of a sensible size, as a Decimal."""
@@ -184,17 +194,16 @@ class _ImportValues:
             ppath = f"{path}/price[{i + 1}]"
             currency = _text(price, "currency")
             if currency not in self.currencies:
-                self.notes.add(
-                    ppath,
-                    f"price in currency {str(currency)[:10]!r}, which the "
-                    "catalog does not list: not imported",
-                )
-                continue
+                self._refuse(ppath, f"price in currency {str(currency)[:10]!r}, which the "
+                                    "catalog's <currencies> do not list")  # fmt: skip
             assert currency is not None
             value_el = price.find("value")
             nil = value_el is not None and value_el.get(
                 "{http://www.w3.org/2001/XMLSchema-instance}nil", value_el.get("nil")
             ) in ("true", "1")
+            if not nil and (value_el is None or _text(value_el) is None):
+                self._refuse(ppath, "price '' is not a plain decimal number (a price without "
+                                    "a value)")  # fmt: skip
             money = None if nil else self._money(_text(value_el), currency, ppath)
             if money is not None:
                 out[currency] = money
@@ -214,6 +223,8 @@ class _ImportValues:
     def _service(self, key: tuple[str, str], wanted: str, base_type: str, unit: str | None) -> str:
         if key not in self.service_for:
             name = self._unique(wanted, self.service_names)
+            if key[0] in ("usage", "tiered"):  # the Kill Bill unit keeps its name on export
+                self.kb_names.setdefault(f"unit:{name}", key[1])
             service: Doc = {"name": name, "base_type": base_type}
             if unit is not None:
                 service["unit"] = unit
@@ -226,6 +237,7 @@ class _ImportValues:
             product = self.products[product_id]
             used = {p["name"] for p in self.packages.values()}
             name = self._unique(product.get("prettyName") or product_id, used)
+            self.kb_names[f"product:{name}"] = product_id  # kept on export
             self.packages[product_id] = {
                 "name": name, "enabled": True, "company": None, "rollup_services": False,
                 "billing_activation_service": None, "services": [], "frequencies": [],

@@ -33,13 +33,39 @@ from app.catalog.killbill.import_values import (
 from app.catalog.killbill.mapping import STANDARD_BOOK, Doc, MappingNote
 from app.engine.problems import Problem
 
-MAX_XML_BYTES = 1024 * 1024 * 1024
-"""Largest Kill Bill catalog accepted: 1 GiB. The largest public sample is about 70 kB, but the
-editor exports its largest catalog (30,000 packages, 90,000 frequencies) as about 480 MB of
-Kill Bill XML, and must read that back."""
+MAX_XML_BYTES = 2 * 1024 * 1024 * 1024
+"""Largest Kill Bill catalog accepted: 2 GiB. The largest public sample is about 70 kB, but the
+editor exports its largest catalog (30,000 packages, 90,000 frequencies) as about 830 MB of
+Kill Bill XML (a base plan per frequency and an add-on plan per service), and must read that
+back."""
 
 XML_SIZE_REASON = ("the editor is sized for catalogs of up to 30,000 packages and 90,000 package "
-                   "frequencies, about 480 MB as Kill Bill XML")
+                   "frequencies, about 830 MB as Kill Bill XML")
+
+
+def _refuse_foreign_namespaces(root: ET.Element) -> None:
+    """Kill Bill's catalog elements have no namespace: an element in another one (an
+    ``<evil:plan>``) is refused, naming where it is, rather than read as one of ours."""
+    stack: list[tuple[ET.Element, str]] = [(root, "")]
+    while stack:
+        element, path = stack.pop()
+        tag = element.tag
+        if isinstance(tag, str) and tag.startswith("{"):
+            namespace, local = tag[1:].split("}", 1)
+            where = path or local
+            raise ImportFailure(
+                f"not a Kill Bill catalog: element <{local}> at {where} is in the XML namespace "
+                f"{namespace[:80]!r}; Kill Bill's catalog elements have none",
+                [Problem(where, f"element in namespace {namespace[:80]!r}")],
+            )
+        counts: dict[str, int] = {}
+        for child in element:
+            if not isinstance(child.tag, str):
+                continue
+            local = child.tag.rsplit("}", 1)[-1]
+            counts[local] = counts.get(local, 0) + 1
+            step = f"{local}[{counts[local]}]"
+            stack.append((child, f"{path}/{step}" if path else step))
 
 
 def _parse_xml(data: bytes) -> ET.Element:
@@ -79,9 +105,7 @@ def _parse_xml(data: bytes) -> ET.Element:
         raise ImportFailure(f"not readable XML ({exc})") from None
     if not isinstance(root, ET.Element):  # pragma: no cover - fromstring returns an element
         raise ImportFailure("not an XML document")
-    for element in root.iter():
-        if isinstance(element.tag, str) and "}" in element.tag:
-            element.tag = element.tag.rsplit("}", 1)[1]
+    _refuse_foreign_namespaces(root)
     if root.tag != "catalog":
         raise ImportFailure(
             f"not a Kill Bill catalog: the root element is <{root.tag}>, not <catalog>"
@@ -200,6 +224,8 @@ class _Importer(_PlanReader):
     def _attach(self, read: _PlanRead, plan: ET.Element, book: str) -> None:
         frequency = self._frequency_for(read, plan, book)
         package = self._package(read.product)
+        key = f"plan:{package['name']}:{frequency['sku'] or frequency['name']}:{book}"
+        self.kb_names.setdefault(key, read.name)  # the plan keeps its name on export
         product = self.products[read.product]
         pretty = product.get("prettyName") or read.product
         tiering = frequency["tiering"]
@@ -431,6 +457,7 @@ class _Importer(_PlanReader):
                 )
                 continue
             book_codes.add(code)
+            self.kb_names[f"pricelist:{code[:200]}"] = code
             self.books.append({"code": code[:200], "name": (child.get("prettyName") or code)[:200]})
             for plan in child.findall("plans/plan"):
                 name = _text(plan)
@@ -497,6 +524,19 @@ class _Importer(_PlanReader):
             "custom_fields": [], "promo_codes": [], "price_plans": [],
             "packages": list(self.packages.values()),
         }  # fmt: skip
+
+
+def killbill_import(data: bytes) -> tuple[dict[str, Any], list[MappingNote], dict[str, str]]:
+    """:func:`killbill_to_catalog`, with the Kill Bill names of the products, plans, price
+    lists and units read (keyed as the export keys them), so that exporting the catalog
+    keeps them."""
+    root = _parse_xml(data)
+    importer = _Importer(root)
+    try:
+        doc, notes = importer.run()
+    except RecursionError:  # pragma: no cover - nothing here recurses on the input's depth
+        raise ImportFailure("the file nests too deeply", [Problem("", "too deep")]) from None
+    return doc, notes, importer.kb_names
 
 
 def killbill_to_catalog(data: bytes) -> tuple[dict[str, Any], list[MappingNote]]:
