@@ -105,6 +105,7 @@ def import_cmd(db_path: str | None, catalog: str, fmt: str) -> None:
               show_default=True)
 def export_cmd(db_path: str | None, out: str, fmt: str) -> None:
     """Write the database's catalog as JSON (or Kill Bill catalog XML)."""
+    from app.catalog.database.export import document_bytes
     from app.catalog.database.store import export_catalog, record_export
 
     db = open_db(db_path, create=False)
@@ -117,7 +118,7 @@ def export_cmd(db_path: str | None, out: str, fmt: str) -> None:
             for note in report:
                 click.echo(f"not mapped: {note.path}: {note.message}", err=True)
         else:
-            data = (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+            data = document_bytes(doc)
         if out == "-":
             sys.stdout.buffer.write(data)
             sys.stdout.flush()

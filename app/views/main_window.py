@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app import __version__
 from app.catalog.database import store
+from app.catalog.database.export import document_bytes
 from app.catalog.document.diff import diff_catalogs
 from app.catalog.errors import ImportFailure
 from app.models.database import Database, DatabaseError, open_database
@@ -332,8 +333,7 @@ class MainWindow(QMainWindow):
             return False
         doc = store.export_catalog(self.db)
         try:
-            Path(path).write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n",
-                                  encoding="utf-8")
+            Path(path).write_bytes(document_bytes(doc))
         except OSError as exc:
             self._report("Not exported", f"{path}: {exc}")
             return False

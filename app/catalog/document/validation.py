@@ -135,7 +135,21 @@ def _reject_constant(name: str) -> Any:
 
 
 def _too_deep(doc: object) -> Elems | None:
-    """The path of a value nested deeper than MAX_DEPTH, found without recursion."""
+    """The path of a value nested deeper than MAX_DEPTH, found without recursion.
+
+    One level at a time over the containers only (no path built) says whether any is too deep;
+    only then is the path searched for."""
+    level = [doc] if isinstance(doc, dict | list) else []
+    for _depth in range(MAX_DEPTH):  # level: the containers at this many steps from the top
+        deeper: list[Any] = []
+        for container in level:
+            values = container.values() if isinstance(container, dict) else container
+            deeper.extend(v for v in values if isinstance(v, dict | list))
+        if not deeper:
+            return None
+        level = deeper
+    if not any(level):  # only empty containers at the deepest level allowed
+        return None
     stack: list[tuple[object, Elems]] = [(doc, ())]
     while stack:
         value, elems = stack.pop()
