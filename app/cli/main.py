@@ -7,7 +7,6 @@ line per problem, naming the file and the JSON path), 1 internal error.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any

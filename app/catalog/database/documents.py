@@ -87,8 +87,8 @@ class DocumentCache:
             packages: list[Doc | None] = list(entry.doc["packages"])
             index = dict(entry.index)
             for package in fresh:
-                name = package["name"]
-                position = index.pop(saved.get(name, name), None)
+                name: str = package["name"]
+                position = index.pop(saved.get(name) or name, None)
                 if position is None:
                     position = len(packages)
                     packages.append(package)

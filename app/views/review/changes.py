@@ -12,13 +12,20 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QShowEvent
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QProgressBar,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -28,6 +35,7 @@ from PySide6.QtWidgets import (
 from app.catalog.database import store
 from app.catalog.document.diff import Change, diff_catalogs
 from app.models.database import Database
+from app.views.common.background import BackgroundTask
 from app.views.common.list_table_model import ListTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -113,7 +121,7 @@ class ChangesModel(ListTableModel):
         return [tuple(self.cell(c, k) for k in range(len(COLUMNS))) for c in self.changes]
 
 
-def changes_table(model: QAbstractTableModel, parent: QWidget | None = None) -> QTableView:
+def changes_table(model: QAbstractItemModel, parent: QWidget | None = None) -> QTableView:
     """A read-only, row-selecting table over a changes (or problems) model."""
     table = QTableView(parent)
     table.setModel(model)
@@ -157,8 +165,31 @@ def summary(changes: list[Change]) -> str:
     return f"{total} change{'s' if total != 1 else ''}: " + ", ".join(parts) + "."
 
 
+def changes_since_export(task: BackgroundTask, db: Database) -> tuple[str, list[Change]]:
+    """The Changes tab's work, off the GUI thread: the header and the changes."""
+    task.report(0, 3, "reading the last export")
+    record = store.last_export(db)
+    task.report(1, 3, "reading the catalog")
+    current = store.snapshot_document(db)
+    task.report(2, 3, "comparing")
+    if record is None:
+        # an empty catalog with the same header (format, version): every object is new
+        empty = {k: v for k, v in current.items() if not isinstance(v, list)}
+        return "Never exported: everything is new", diff_catalogs(empty, current)
+    header = (f"Changes since the export of {local_time(record.exported_at)} to "
+              f"{record.path}")
+    return header, diff_catalogs(record.document, current)
+
+
 class ChangesView(QWidget):
-    """What changed since the last export; refreshed when shown and after every change."""
+    """What changed since the last export, worked out off the GUI thread (a progress bar and
+    Cancel show meanwhile); refreshed when shown and after every change.
+
+    Signals:
+        compared(): the list is complete.
+    """
+
+    compared = Signal()
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -172,32 +203,76 @@ class ChangesView(QWidget):
         self.summary = QLabel(self)
         self.refresh_button = QPushButton("Refresh", self)
         self.refresh_button.clicked.connect(self.refresh)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.progress = QProgressBar(self)
         self.model = ChangesModel(self)
         self.table = changes_table(self.model, self)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
+        top.addWidget(self.progress)
+        top.addWidget(self.cancel_button)
         top.addWidget(self.refresh_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
+        self.task: BackgroundTask | None = None
+        self._set_running(False)
         self.refresh()
 
+    def is_running(self) -> bool:
+        return self.task is not None
+
+    def _set_running(self, running: bool) -> None:
+        self.progress.setVisible(running)
+        self.cancel_button.setVisible(running)
+
     def refresh(self) -> None:
-        record = store.last_export(self.db)
-        current = store.export_catalog(self.db)
-        if record is None:
-            self.header.setText("Never exported: everything is new")
-            # an empty catalog with the same header (format, version): every object is new
-            empty = {k: v for k, v in current.items() if not isinstance(v, list)}
-            changes = diff_catalogs(empty, current)
-        else:
-            self.header.setText(f"Changes since the export of {local_time(record.exported_at)}"
-                                f" to {record.path}")
-            changes = diff_catalogs(record.document, current)
+        """Compare again, in the background (the rows shown stay until the new ones come)."""
+        if self.task is not None:
+            self.task.cancel()
+        self.summary.setText("Comparing with the last export…")
+        self.progress.setRange(0, 0)
+        self._set_running(True)
+        db = self.db
+        task = BackgroundTask(lambda t: changes_since_export(t, db))
+        task.progress.connect(self._progress)
+        task.finished.connect(lambda result, t=task: self._finished(t, result))
+        task.failed.connect(lambda message, t=task: self._failed(t, message))
+        self.task = task
+        task.start()
+
+    def cancel(self) -> None:
+        task, self.task = self.task, None
+        if task is not None:
+            task.cancel()
+            self._set_running(False)
+            self.summary.setText("Comparison cancelled.")
+
+    def _progress(self, done: int, total: int, what: str) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+        self.progress.setFormat(what)
+
+    def _failed(self, task: BackgroundTask, message: str) -> None:
+        if task is not self.task:
+            return
+        self.task = None
+        self._set_running(False)
+        self.summary.setText(f"The comparison failed: {message}")
+
+    def _finished(self, task: BackgroundTask, result: tuple[str, list[Change]]) -> None:
+        if task is not self.task:
+            return
+        self.task = None
+        self._set_running(False)
+        header, changes = result
+        self.header.setText(header)
         self.model.set_changes(changes)
         self.summary.setText(summary(changes))
         fit_columns(self.table, 180, NAME_WIDTH)
+        self.compared.emit()
 
     def set_database(self, db: Database) -> None:
         self.db = db
@@ -212,3 +287,7 @@ class ChangesView(QWidget):
         # an export does not change the catalog: read again every time the tab is shown
         super().showEvent(event)
         self.refresh()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.cancel()

@@ -22,7 +22,12 @@ def make_view(qtbot: Any, db: Any) -> ChangesView:
     QAbstractItemModelTester(view.model, QAbstractItemModelTester.FailureReportingMode.Fatal)
     view.resize(900, 400)
     view.show()
+    settled(qtbot, view)
     return view
+
+
+def settled(qtbot: Any, view: ChangesView) -> None:
+    qtbot.waitUntil(lambda: not view.is_running(), timeout=20_000)
 
 
 def edit_prices(db: Any) -> store.Changes:
@@ -54,6 +59,8 @@ def test_lists_exactly_the_changes_since_the_export(qtbot: Any, demo_db: Any) ->
     assert view.model.rowCount() == 0 and view.summary.text() == "No changes."
 
     view.on_catalog_changed(edit_prices(demo_db))
+    assert view.is_running() and view.cancel_button.isVisible()
+    settled(qtbot, view)
     rows = view.model.rows()
     assert len(rows) == 4
     prices = [r for r in rows if r[2] == "changed"]
@@ -70,6 +77,7 @@ def test_lists_exactly_the_changes_since_the_export(qtbot: Any, demo_db: Any) ->
     store.record_export(demo_db, "y.json", "json", store.export_catalog(demo_db))
     view.hide()
     view.show()  # shown again (the tab is selected): read again
+    settled(qtbot, view)
     assert view.model.rowCount() == 0
     assert view.header.text().endswith(" to y.json")
 
