@@ -1,14 +1,17 @@
 """Helpers shared by the ``catalog-editor`` sub-commands: failing with status 2, the --db
-option, opening the database, reading JSON input safely."""
+option, opening the database, reading JSON input safely, refusing an invalid catalog."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from app.paths import default_database
+
+if TYPE_CHECKING:
+    from app.engine.problems import Problem
 
 BAD_INPUT = 2
 
@@ -52,3 +55,20 @@ def read_json(path: str) -> Any:
         return load_json_document(data, source=path)
     except ImportFailure as exc:
         fail(exc.message)
+
+
+def refuse_invalid_catalog(path: str, doc: object) -> list[Problem]:
+    """``validate``'s verdict on the catalog document read from ``path``, for every command that
+    takes a catalog file: with any error, its warnings, then each error on its own line
+    (``PATH: JSON.PATH: message``) and ``PATH: N error(s)``, and exit status 2. Otherwise
+    returns the warnings, for the caller to show."""
+    from app.catalog.database.store import validate_document
+
+    problems = validate_document(doc)
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    if errors:
+        for p in warnings:
+            click.echo(f"{path}: warning: {p}", err=True)
+        fail(f"{path}: {len(errors)} error(s)", [f"{path}: {p}" for p in errors])
+    return warnings

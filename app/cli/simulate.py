@@ -5,7 +5,9 @@
 
 Argument parsing and output formatting only; the bills come from :mod:`app.engine`. Exit
 status: 0 success, 2 bad input (one line on stderr naming the file and the JSON path at fault),
-1 internal error.
+1 internal error. A catalog file goes through the very check of ``catalog-editor validate``
+(schema, references, business rules): it refuses what ``validate`` and ``import`` refuse, in
+the same words, each problem on its own line.
 """
 
 from __future__ import annotations
@@ -111,10 +113,10 @@ def _problems_line(path: str, problems: Sequence[Any]) -> str:
 
 def _load_catalog_document(catalog_path: str | None, db_path: str | None) -> tuple[Any, str]:
     if catalog_path is not None:
-        doc = _read_json(catalog_path)
-        found = _schema_problem("catalog", doc)
-        if found is not None:
-            raise BadInput(f"{catalog_path}: {found[0]}: {found[1]}")
+        from app.cli.common import read_json, refuse_invalid_catalog
+
+        doc = read_json(catalog_path)
+        refuse_invalid_catalog(catalog_path, doc)  # its warnings are `validate`'s to show
         return doc, catalog_path
     assert db_path is not None
     from app.catalog.database.store import load_catalog_document
@@ -187,6 +189,7 @@ def simulate(catalog_path: str | None, db_path: str | None, account_path: str, s
 def _run(catalog_path: str | None, db_path: str | None, account_path: str, start: dt.date,
          count: int, fmt: str, out: str | None) -> None:
     from app.engine import (
+        CatalogError,
         ScenarioError,
         account_from_document,
         bill_to_document,
@@ -196,9 +199,10 @@ def _run(catalog_path: str | None, db_path: str | None, account_path: str, start
 
     catalog_doc, source = _load_catalog_document(catalog_path, db_path)
     try:
-        # A database is consistent by construction: its package frequencies are only built
-        # (and checked) when the account uses them, which keeps a large catalog quick.
-        catalog = catalog_from_document(catalog_doc, check=db_path is None)
+        # A catalog file passed validation, a database is consistent by construction: the
+        # package frequencies are only built (and checked) when the account uses them, which
+        # keeps a large catalog quick.
+        catalog = catalog_from_document(catalog_doc, check=False)
     except ScenarioError as exc:
         raise BadInput(_problems_line(source, exc.problems)) from exc
     account_doc = _read_json(account_path)
@@ -207,6 +211,8 @@ def _run(catalog_path: str | None, db_path: str | None, account_path: str, start
         raise BadInput(f"{account_path}: {found[0]}: {found[1]}")
     try:
         account = account_from_document(account_doc, catalog)
+    except CatalogError as exc:  # a frequency the account uses, built on first use
+        raise BadInput(_problems_line(source, exc.problems)) from exc
     except ScenarioError as exc:
         raise BadInput(_problems_line(account_path, exc.problems)) from exc
     for warning in account.warnings:

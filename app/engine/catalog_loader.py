@@ -19,7 +19,7 @@ from typing import Any
 from app.engine.allocation import gc_paused
 from app.engine.money import parse_decimal, quantum
 from app.engine.periods import bill_frequency_from_document
-from app.engine.problems import Problem
+from app.engine.problems import BRACKET_NEEDS_COUNTING_RULE, Problem
 from app.engine.snapshot import (
     EMPTY_CHARGES,
     NO_SETTINGS,
@@ -394,6 +394,8 @@ def _frequency(ld: _Loader, f: Mapping[str, Any], path: str, package: str,
         value = f.get(key)
         if value is not None and value not in kind:
             ld.problem(f"{path}.{key}", f"unknown {what} '{value}'")
+    if f.get("tiering") == "bracket" and f.get("counting_rule") is None:
+        ld.problem(f"{path}.counting_rule", BRACKET_NEEDS_COUNTING_RULE)
     currencies = f.get("currencies", [])
     for k, cur in enumerate(currencies):
         if cur not in refs.currencies:

@@ -6,7 +6,8 @@
 - :class:`Run`: one simulation's lookups over the account (its holdings by service, usage by
   account-service, remembered prices, counts and discount schedules).
 - :class:`PackagePeriod`: one package period of one account-package: its bounds and where its
-  lines go.
+  lines go (recurring and usage charges on the bill of the period's first day of service, event
+  charges on the bill of the event's day).
 - Small helpers every charge uses: the proration with its one rounding, and the texts of the
   explanations ("Active 2026-02-01..2026-03-01, 28/28 days").
 """
@@ -14,6 +15,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -173,6 +175,19 @@ class Run:
         self._money: dict[Decimal, str] = catalog.memo.setdefault(("money", self.m), {})
         self.prices: dict[tuple[str, str], tuple[Price, Priced] | None] = {}
         self._counts: dict[tuple[str, dt.date], int] = {}
+        # The bills being assembled (set by the invoice): their first days, the end of the
+        # last one, and per bill its lines and its one-time charges waiting for a price.
+        self.bill_starts: list[dt.date] = []
+        self.bills_end = dt.date.min
+        self.bill_lines: list[list[Slot]] = []
+        self.bill_pending: list[list[PendingOneTime]] = []
+
+    def bill_of(self, day: dt.date) -> int | None:
+        """The index of the simulated bill whose dates contain ``day`` (``None``: none does)."""
+        starts = self.bill_starts  # never empty here: a package is billed only onto bills
+        if day >= self.bills_end or day < starts[0]:
+            return None
+        return bisect_right(starts, day) - 1
 
     def note(self, text: str) -> None:
         if text not in self.notes:
@@ -206,12 +221,11 @@ class PackagePeriod:
     """
 
     __slots__ = ("run", "ap", "frequency", "package", "rollup", "held", "period", "p_days",
-                 "live_start", "live_end", "out", "pending", "span", "whole")
+                 "live_start", "live_end", "out", "span", "whole")
 
     def __init__(self, run: Run, ap: AccountPackage, frequency: PackageFrequency,
                  package: Package, held: tuple[bool, dt.date | None], period: Period,
-                 live_start: dt.date, live_end: dt.date, out: list[Slot],
-                 pending: list[PendingOneTime]) -> None:
+                 live_start: dt.date, live_end: dt.date, out: list[Slot]) -> None:
         self.run = run
         self.ap = ap
         self.frequency = frequency
@@ -223,9 +237,15 @@ class PackagePeriod:
         self.live_start = live_start
         self.live_end = live_end
         self.out = out
-        self.pending = pending
         self.span = f"{period.start}..{period.end}"
         self.whole: dict[str, str] = {}
+
+    def event_out(self, day: dt.date) -> list[Slot] | None:
+        """Where an event charge of ``day`` goes (a transition or penalty, an early-termination
+        fee): the bill whose dates contain that day, whatever the package period (``None``: a
+        bill outside the simulation)."""
+        index = self.run.bill_of(day)
+        return None if index is None else self.run.bill_lines[index]
 
 
 def stretch_text(status: str, start: dt.date, end: dt.date, here: PackagePeriod) -> str:

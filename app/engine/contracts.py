@@ -1,7 +1,8 @@
 """Contracts: cancelling an account-package before its contract term ends charges the
-early-termination fee once, on the bill of the period holding the package's last day of
-service. The term runs ``term_months`` from the account-package's start; only the first term
-is considered (there is no renewal in a scenario).
+early-termination fee once, on the bill whose dates contain the package's last day of service
+(whatever the package's own period: decision 43 of docs/billing-rules.md). The term runs
+``term_months`` from the account-package's start; only the first term is considered (there is
+no renewal in a scenario).
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@
   it applies in full to every period it touches (a fixed amount is not scaled by days at all).
 - In one period, the discounts of a service take off at most what is left of its charges after
   the discounts before them in the stacking order (two stacked discounts meeting inside a
-  period, the first not prorated, could otherwise take off more than the charge).
+  period, the first not prorated, could otherwise take off more than the charge); a discount
+  for one status, at most what the discounts before it left of that status's charges.
 """
 
 from __future__ import annotations

@@ -2,8 +2,10 @@
 
 The bill's periods follow the account's shortest bill frequency, anchored on the bill day; the
 first is the period that contains the simulation's start date. Each account-package is charged
-over its own frequency's periods; a package period's charges go on the bill whose period
-contains the package period's first day of service (docs/billing-rules.md, "Periods").
+over its own frequency's periods; a package period's recurring and usage charges go on the bill
+whose period contains the package period's first day of service (docs/billing-rules.md,
+decision 3), its event charges (transition and penalty charges, one-time charges, the
+early-termination fee) on the bill whose period contains the day of the event (decision 43).
 
 Per package period and account-service, in this order: recurring charges (one line per status
 stretch, or per tier), its discounts, usage, one-time charges, transition and penalty charges;
@@ -58,8 +60,10 @@ def _simulate(catalog: Catalog, account: Account, start: dt.date, periods: int) 
     starts = [p.start for p in stmts]
     buckets: list[list[Slot]] = [[] for _ in stmts]
     pending: list[list[PendingOneTime]] = [[] for _ in stmts]
+    run.bill_starts, run.bills_end = starts, stmts[-1].end
+    run.bill_lines, run.bill_pending = buckets, pending
     for ap in account.packages:
-        _package(run, ap, stmts, starts, buckets, pending)
+        _package(run, ap, stmts, starts, buckets)
     bills: list[BillPeriod] = []
     total = ZERO
     for i, stmt in enumerate(stmts):
@@ -93,7 +97,7 @@ def _activation_day(run: Run, package: Package, ap: AccountPackage) -> tuple[boo
 
 
 def _package(run: Run, ap: AccountPackage, stmts: Sequence[Period], starts: Sequence[dt.date],
-             buckets: list[list[Slot]], pending: list[list[PendingOneTime]]) -> None:
+             buckets: list[list[Slot]]) -> None:
     catalog, account = run.catalog, run.account
     frequency = catalog.frequencies[ap.frequency]
     package = catalog.packages[frequency.package]
@@ -109,27 +113,32 @@ def _package(run: Run, ap: AccountPackage, stmts: Sequence[Period], starts: Sequ
         first = period.start if period.start > ap.start else ap.start
         if first >= w_end or (last_day is not None and period.start > last_day):
             break
-        if first >= w_start:
-            index = bisect_right(starts, first) - 1
-            live_end = period.end if ap.cancelled is None or ap.cancelled > period.end \
-                else ap.cancelled
-            here = PackagePeriod(run, ap, frequency, package, held, period, first, live_end,
-                                 buckets[index], pending[index])
-            for svc, terms, gone in holdings:
-                if svc.start >= live_end or (gone is not None and gone < first):
-                    continue  # not yet added, or cancelled for good
+        # A package period that began before the first bill was charged on an earlier bill;
+        # only its events on or after the first bill's first day are still to be billed.
+        charged = first >= w_start
+        index = bisect_right(starts, first) - 1 if charged else 0
+        live_end = period.end if ap.cancelled is None or ap.cancelled > period.end \
+            else ap.cancelled
+        here = PackagePeriod(run, ap, frequency, package, held, period, first, live_end,
+                             buckets[index])
+        for svc, terms, gone in holdings:
+            if svc.start >= live_end or (gone is not None and gone < first):
+                continue  # not yet added, or cancelled for good
+            if charged:
                 if terms.recurs:
                     segments = recurring_lines(here, svc, terms)
                     if segments and terms.discounted:
                         discount_lines(here, svc, terms, segments)
                 if terms.is_usage:
                     usage_lines(here, svc, terms)
-                elif terms.is_one_time and first <= svc.start:
-                    hold_one_time(here, svc, terms)
-                if terms.transitions:
-                    transition_lines(here, svc, terms)
-            if termination is not None and period.start <= termination.charge_day < period.end:
-                here.out.append(contract_line(here, termination))
+            if terms.is_one_time and first <= svc.start:
+                hold_one_time(here, svc, terms)
+            if terms.transitions:
+                transition_lines(here, svc, terms)
+        if termination is not None and period.start <= termination.charge_day < period.end:
+            out = here.event_out(termination.charge_day)
+            if out is not None:
+                out.append(contract_line(here, termination))
         period = grid.following(period)
 
 

@@ -1,5 +1,6 @@
-"""One-time charges: billed once, on the bill of the package period in which the
-account-service is added (normally the package's first bill), never again.
+"""One-time charges: billed once, on the bill whose dates contain the day the account-service
+is added (normally the package's first bill), never again. Like every event charge, it follows
+the day of the event, not the package period (docs/billing-rules.md, decision 43).
 
 They are set aside in their place while the bill is assembled, then priced together, because
 progressive one-time tiers count every charge of the same service on the bill across
@@ -36,19 +37,24 @@ class PendingOneTime:
 
 
 def hold_one_time(here: PackagePeriod, svc: AccountService, terms: ServiceTerms) -> None:
-    """Set a one-time charge aside (in its place) until the whole bill is known."""
+    """Set a one-time charge aside (in its place on the bill whose dates contain the day the
+    service was added) until the whole bill is known."""
     run = here.run
     status = svc.statuses[0].status
     if run.catalog.is_cancelled(status):
         return
+    index = run.bill_of(svc.start)
+    if index is None:
+        return  # added on a bill outside the simulation
     account = run.account
     price = resolve_one_time(run.catalog, here.frequency, account.price_book, account.currency,
                              account.price_plan, svc.service, status, svc.price)
     if price is None:
         return
-    here.pending.append(PendingOneTime(len(here.out), here.ap, here.frequency, here.package,
-                                       svc, terms, price, status))
-    here.out.append(None)
+    out = run.bill_lines[index]
+    run.bill_pending[index].append(PendingOneTime(len(out), here.ap, here.frequency,
+                                                  here.package, svc, terms, price, status))
+    out.append(None)
 
 
 def price_one_time(run: Run, pending: list[PendingOneTime], out: list[Slot]) -> None:
@@ -90,13 +96,9 @@ def _one_time_lines(run: Run, item: PendingOneTime, before: int, all_units: int,
                      f"{head} {run.money(price.amount)}{units_text(quantity)}", None)]
     tiers = price.tiers
     if frequency.tiering == "bracket":
-        rule = run.catalog.counting_rules.get(frequency.counting_rule or "")
-        if rule is not None:
-            counted = run.count(rule, svc.start)
-            how = f"counted on {svc.start} by counting rule '{rule.name}'"
-        else:
-            counted = all_units
-            how = f"'{name}' one-time units billed in this period (no counting rule)"
+        rule = run.catalog.counting_rule_of(frequency)
+        counted = run.count(rule, svc.start)
+        how = f"counted on {svc.start} by counting rule '{rule.name}'"
         i = bracket_tier(tiers, counted)
         unit = tiers[i].amount
         return [line(quantity, unit, f"{head}, bracket tier {i + 1} ({tier_span(tiers, i)}) "

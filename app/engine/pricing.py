@@ -6,11 +6,14 @@
 3. the package frequency's price in the account's price book and currency (``catalog``);
 4. the same in the standard price book (``catalog_standard``).
 
-Free statuses stay free: an account-level price (a custom price, or a price-plan price without
-a status) replaces the catalog price only in statuses where the catalog charges more than zero.
-A price-plan price for a named status applies to that status whatever the catalog says.
-Statuses without any price are not charged. Custom and price-plan prices are flat: they replace
-tiers too (docs/billing-rules.md, "Price resolution").
+Free statuses stay free (docs/billing-rules.md, decision 10): a price without a status replaces
+the price beneath it only where that price is above zero. A price-plan price without a status
+replaces the catalog price where the catalog charges; a custom price replaces what steps 2 to 4
+give (the plan's price when the plan prices the status, else the catalog's) where that is above
+zero, so a status the plan makes free stays free, and one the plan charges for in spite of a
+free catalog takes the custom price. A price-plan price for a named status applies to that
+status whatever the catalog says. Statuses without any price are not charged. Custom and
+price-plan prices are flat: they replace tiers too.
 """
 
 from __future__ import annotations
@@ -109,23 +112,22 @@ def _resolve(catalog: Catalog, found: _CatalogPrice | None, service: str, status
              custom: Decimal | None, plan_name: str | None, book: str,
              currency: str) -> Price | None:
     plan = catalog.price_plans.get(plan_name) if plan_name is not None else None
-    explicit = any_status = None
+    base: Price | None = None  # steps 2 to 4: what the account pays without its custom price
     if plan is not None:
-        if status is not None:
-            explicit = plan.prices.get((service, status, currency))
-        any_status = plan.prices.get((service, None, currency))
-    catalog_charges = found is not None and not _free(found)
-    if custom is not None and (catalog_charges or explicit is not None):
-        return Price(ACCOUNT_SERVICE, custom, None, None, "custom price on the account-service")
-    if explicit is not None and plan is not None:
-        return Price(PRICE_PLAN, explicit, None, None, f"price plan '{plan.name}' ({status})")
-    if any_status is not None and plan is not None and catalog_charges:
-        return Price(PRICE_PLAN, any_status, None, None,
-                     f"price plan '{plan.name}' (every status)")
-    if found is not None:
-        return Price(found.source, found.amount, found.tiers, found.book,
+        explicit = plan.prices.get((service, status, currency)) if status is not None else None
+        if explicit is not None:
+            base = Price(PRICE_PLAN, explicit, None, None, f"price plan '{plan.name}' ({status})")
+        elif found is not None and not _free(found):
+            any_status = plan.prices.get((service, None, currency))
+            if any_status is not None:
+                base = Price(PRICE_PLAN, any_status, None, None,
+                             f"price plan '{plan.name}' (every status)")
+    if base is None and found is not None:
+        base = Price(found.source, found.amount, found.tiers, found.book,
                      _catalog_label(found, book, currency))
-    return None
+    if custom is not None and base is not None and not base.free:
+        return Price(ACCOUNT_SERVICE, custom, None, None, "custom price on the account-service")
+    return base
 
 
 def _free(found: _CatalogPrice) -> bool:

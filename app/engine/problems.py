@@ -24,6 +24,12 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+#: A bracket frequency must name its counting rule (the exchange format: "A bracket frequency
+#: names a counting_rule"); validation and the engine refuse one without, in these words.
+BRACKET_NEEDS_COUNTING_RULE = ("bracket tiering needs a counting rule (it counts the units that "
+                               "pick the tier)")
+
+
 class ScenarioError(ValueError):
     """An account scenario (or catalog) that cannot be simulated; ``problems`` lists every fault."""
 

@@ -95,13 +95,9 @@ def recurring_lines(here: PackagePeriod, svc: AccountService, terms: ServiceTerm
         tiers = price.tiers
         full = charged = ZERO
         if frequency.tiering == "bracket":
-            rule = catalog.counting_rules.get(frequency.counting_rule or "")
-            if rule is not None:
-                counted = run.count(rule, start)
-                how = f"counted on {start} by counting rule '{rule.name}'"
-            else:
-                counted = same_service_units(catalog, run.by_service[svc.service], svc, start)[1]
-                how = f"'{svc.service}' units on the account on {start} (no counting rule)"
+            rule = catalog.counting_rule_of(frequency)
+            counted = run.count(rule, start)
+            how = f"counted on {start} by counting rule '{rule.name}'"
             i = bracket_tier(tiers, counted)
             unit = tiers[i].amount
             full = unit * quantity
@@ -150,7 +146,8 @@ def discount_lines(here: PackagePeriod, svc: AccountService, terms: ServiceTerms
     if not placed:
         return
     period = here.period
-    left: Decimal | None = None
+    left: Decimal | None = None  # what the discounts so far left of all the service's charges
+    status_left: dict[str, Decimal] = {}  # ... of one status's charges, by the status's discounts
     for sched, described in placed:
         if sched.begin >= period.end or (sched.end is not None and sched.end <= period.start):
             continue
@@ -161,8 +158,10 @@ def discount_lines(here: PackagePeriod, svc: AccountService, terms: ServiceTerms
             left = sum((s.charged for s in segments), ZERO)
         d = sched.discount
         amount = round_money(found.amount, run.q)
-        scope = left if d.status is None else min(
-            left, sum((s.charged for s in segments if s.status == d.status), ZERO))
+        own = left if d.status is None else status_left.get(d.status)
+        if own is None:  # the first discount for that status in this period
+            own = sum((s.charged for s in segments if s.status == d.status), ZERO)
+        scope = min(left, own)
         capped = ""
         if -amount > scope:
             if scope <= 0:
@@ -170,6 +169,8 @@ def discount_lines(here: PackagePeriod, svc: AccountService, terms: ServiceTerms
             amount = -scope
             capped = f", capped at the {run.money(scope)} left of the charge"
         left += amount
+        if d.status is not None:
+            status_left[d.status] = own + amount
         first = max(sched.begin, period.start)
         last = min(sched.end or period.end, period.end) - ONE_DAY
         on = f"{svc.service}" + (f" while {d.status}" if d.status else "")

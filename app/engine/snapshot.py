@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.engine.periods import BillFrequency
-from app.engine.problems import ScenarioError
+from app.engine.problems import BRACKET_NEEDS_COUNTING_RULE, Problem, ScenarioError
 
 STANDARD_BOOK = "standard"
 
@@ -311,3 +311,12 @@ class Catalog:
 
     def is_cancelled(self, status: str) -> bool:
         return status in self.cancelled
+
+    def counting_rule_of(self, frequency: PackageFrequency) -> CountingRule:
+        """The counting rule of a bracket ``frequency`` (the loader refuses a bracket frequency
+        without one, as validation does)."""
+        name = frequency.counting_rule
+        if name is None:
+            raise CatalogError([Problem(f"package frequency '{frequency.name}'",
+                                        BRACKET_NEEDS_COUNTING_RULE)])
+        return self.counting_rules[name]

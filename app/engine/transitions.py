@@ -1,11 +1,12 @@
 """Transition and penalty charges (seed 004, "Configuring Transition Charges").
 
 - A transition charge is made once each time the account-service moves directly from the
-  transition's *from* status to its *to* status, in the period of the day of the move.
+  transition's *from* status to its *to* status, on the bill whose dates contain the day of the
+  move (whatever the package's own period: decision 43 of docs/billing-rules.md).
 - A penalty is charged once per stay in the *from* status that lasts longer than the threshold
   without the transition being made. The threshold is crossed on ``entered + threshold`` (the
-  service is still in the from status that day); the penalty goes on the bill of the period
-  that contains that day. Leaving on exactly that day is not "longer" and costs nothing.
+  service is still in the from status that day); the penalty goes on the bill whose dates
+  contain that day. Leaving on exactly that day is not "longer" and costs nothing.
 """
 
 from __future__ import annotations
@@ -108,7 +109,10 @@ def transition_lines(here: PackagePeriod, svc: AccountService, terms: ServiceTer
                  f"standard catalog price ({book}, {currency}; none in price book "
                  f"'{book_wanted}')")
         for move in found:
-            here.out.append(BillLine(
+            out = here.event_out(move.day)
+            if out is None:
+                continue
+            out.append(BillLine(
                 name, fee.name, svc.id, "transition", move.to_status, ONE, tc.amount,
                 round_money(tc.amount, run.q), fee.gl_code, source,
                 f"transition '{transition.name}' {move.from_status} -> {move.to_status} on "
@@ -119,7 +123,10 @@ def transition_lines(here: PackagePeriod, svc: AccountService, terms: ServiceTer
             ))
         for crossing in crossings:
             assert penalty is not None
-            here.out.append(BillLine(
+            out = here.event_out(crossing.day)
+            if out is None:
+                continue
+            out.append(BillLine(
                 name, fee.name, svc.id, "penalty", transition.from_status, ONE,
                 penalty.amount, round_money(penalty.amount, run.q), fee.gl_code, source,
                 f"penalty of transition '{transition.name}': {svc.service} ({svc.id}) in "

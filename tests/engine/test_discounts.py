@@ -145,3 +145,52 @@ def test_stacked_discounts_meeting_in_a_period_never_take_more_than_the_charge()
     assert "capped at the 7.00 left of the charge" in lines(bill, 0, "discount")[1].explanation
     assert bill.periods[0].total == D("0.00")
     assert amounts(bill, 1, "discount") == [D("-9.03")]  # 20 x 14/31: 1..15 March
+
+
+def half_active_february(fixed_off: str) -> Any:
+    """February of a service at Active 50.00 / Suspended 10.00, Active 1..15 Feb then
+    Suspended, with two Active-only discounts: a fixed ``fixed_off`` for 10 days (not
+    prorated), then "Free month" (price 0.00, 1 month, prorated)."""
+    stack = [discount(f"${fixed_off} off", "fixed", fixed_off, days=10, prorate=False),
+             discount("Free month", "price", "0.00", months=1)]
+    account = one_service_account([("Active", "2026-02-01"), ("Suspended", "2026-02-15")])
+    bill, _ = run(simple_catalog({"Active": "50.00", "Suspended": "10.00"}, discounts=stack),
+                  account, "2026-02-01")
+    return bill
+
+
+def test_stacked_discounts_for_one_status_leave_another_status_charge_alone() -> None:
+    """Active 50.00 and Suspended 10.00 a month; Active 1..15 Feb, Suspended from 15 Feb.
+    Two Active-only discounts stacked: "$100.00 off" for 10 days, not prorated, then "Free
+    month" (price 0.00, 1 month, prorated), which begins 11 Feb.
+
+    By hand, February (28 days):
+      Active     50.00 x 14/28 = 25.00
+      Suspended  10.00 x 14/28 =  5.00
+      "$100.00 off": not prorated, so in full over the 14 Active days: 100.00 off a 25.00
+        charge, capped at the charge: -25.00
+      "Free month": 50.00 x 4/28 = 7.14 would come off the Active days 11..15 Feb, but the
+        discount before it left 25.00 - 25.00 = 0.00 of the Active charge: no line
+      bill: 25.00 + 5.00 - 25.00 = 5.00 (the Suspended 5.00 is not an Active discount's).
+    """
+    bill = half_active_february("100.00")
+    assert amounts(bill, 0, "recurring") == [D("25.00"), D("5.00")]
+    assert amounts(bill, 0, "discount") == [D("-25.00")]
+    assert bill.periods[0].total == D("5.00")
+
+
+def test_a_discount_for_one_status_is_capped_by_what_is_left_of_that_status() -> None:
+    """The same history; "$20.00 off" for 10 days (not prorated) then "Free month" (price 0.00,
+    1 month, prorated), both Active-only.
+
+    By hand, February: Active 25.00, Suspended 5.00.
+      "$20.00 off": 20.00 off the 25.00 Active charge: -20.00, so 5.00 of it is left
+      "Free month" (11..15 Feb): 50.00 x 4/28 = 7.14, more than the 5.00 left of the Active
+        charge: capped at -5.00 (the 10.00 left of the whole bill includes Suspended's 5.00,
+        which is not the Active discount's to take)
+      bill: 30.00 - 20.00 - 5.00 = 5.00.
+    """
+    bill = half_active_february("20.00")
+    assert amounts(bill, 0, "discount") == [D("-20.00"), D("-5.00")]
+    assert "capped at the 5.00 left of the charge" in lines(bill, 0, "discount")[1].explanation
+    assert bill.periods[0].total == D("5.00")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import pytest  # noqa: E402
 from engine_builders import (  # noqa: E402
     D,
     account_doc,
@@ -24,7 +26,10 @@ from engine_builders import (  # noqa: E402
     service,
 )
 
-from app.engine.snapshot import Tier  # noqa: E402
+from app.catalog.document.validation import validate_catalog  # noqa: E402
+from app.engine import account_from_document, catalog_from_document  # noqa: E402
+from app.engine.problems import Problem  # noqa: E402
+from app.engine.snapshot import CatalogError, Tier  # noqa: E402
 from app.engine.tiers import bracket_tier, progressive_pieces, tier_span  # noqa: E402
 
 TIERS = [(9, "100.00"), (None, "90.00")]
@@ -99,10 +104,34 @@ def test_bracket_counting_packages() -> None:
         lines(bill)[0].explanation
 
 
-def test_bracket_without_a_counting_rule_counts_the_same_service() -> None:
-    bill, _ = run(catalog("bracket"), account([[("Active", "2026-01-01")]] * 10), "2026-02-01")
-    assert amounts(bill) == [D("90.00")] * 10
-    assert "(no counting rule)" in lines(bill)[0].explanation
+def test_a_bracket_frequency_without_a_counting_rule_is_refused() -> None:
+    """Nothing would count the units that pick the tier: the engine refuses the catalog with
+    validation's own words, at the frequency's ``counting_rule`` (the exchange format: "A
+    bracket frequency names a counting_rule"), whether it checks every frequency up front or
+    builds the frequency when an account first uses it."""
+    doc = catalog("bracket")
+    doc["packages"][0]["frequencies"][0]["counting_rule"] = None
+    expected = [Problem("packages[0].frequencies[0].counting_rule",
+                        "bracket tiering needs a counting rule (it counts the units that pick "
+                        "the tier)")]
+    with pytest.raises(CatalogError) as checked:
+        catalog_from_document(doc)
+    assert checked.value.problems == expected
+    lazy = catalog_from_document(doc, check=False)
+    with pytest.raises(CatalogError) as on_use:
+        account_from_document(account([[("Active", "2026-01-01")]]), lazy)
+    assert on_use.value.problems == expected
+    assert validate_catalog(doc) == expected
+
+
+def test_a_hand_built_bracket_frequency_without_a_rule_is_refused_when_billed() -> None:
+    """A snapshot built in code (not from a document) cannot slip past the loader's check: the
+    bracket count asks for the rule and gets the same refusal instead of a guessed count."""
+    snapshot = catalog_from_document(catalog("bracket", ACTIVE_LINES))
+    frequency = dataclasses.replace(snapshot.frequencies["Lines Monthly"], counting_rule=None)
+    with pytest.raises(CatalogError, match="bracket tiering needs a counting rule"):
+        snapshot.counting_rule_of(frequency)
+    assert snapshot.counting_rule_of(snapshot.frequencies["Lines Monthly"]).name == "Active lines"
 
 
 def test_progressive_skips_cancelled_units_and_spans_tiers_within_one_line() -> None:

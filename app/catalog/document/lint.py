@@ -10,7 +10,8 @@ The smells, most of them from the source pages (seeds 000 and 004):
   :func:`_bundle_above_parts` for the exact reading);
 - a package frequency with no enabled currency (it cannot be sold: Active stays disabled);
 - a currency enabled on a frequency with no price in any price book;
-- bracket tiering without a counting rule; a counting rule on a frequency that is not bracket;
+- a counting rule on a frequency that is not bracket (bracket tiering without one is an error
+  of validation, not a smell);
 - tiers on a frequency whose tiering is none (they are ignored);
 - a price for a cancelled status (cancelled services are never charged);
 - a discount or promo code that ends before it starts; a promo code no discount uses;
@@ -157,9 +158,6 @@ def _lint_frequency(at: Elems, freq: Mapping[str, Any], services: Mapping[str, A
         warn((*at, "currencies"),
              "no currency is enabled: the frequency cannot be sold (Active stays disabled until "
              "a currency is enabled)")
-    if tiering == "bracket" and not freq.get("counting_rule"):
-        warn((*at, "tiering"),
-             "bracket tiering without a counting rule: nothing counts the units that pick the tier")
     if tiering != "bracket" and freq.get("counting_rule"):
         warn((*at, "counting_rule"),
              f"the counting rule is ignored: only bracket tiering uses one (tiering is {tiering})")

@@ -44,7 +44,7 @@ import fastjsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from app.engine.problems import Problem, join_path
+from app.engine.problems import BRACKET_NEEDS_COUNTING_RULE, Problem, join_path
 
 __all__ = ["validate_catalog", "validate_catalog_file", "MAX_DEPTH"]
 
@@ -762,9 +762,7 @@ class _RuleChecker:
                        "(enable a currency, or make the frequency inactive)")
         tiering = freq["tiering"]
         if tiering == "bracket" and freq.get("counting_rule") is None:
-            self.error((*at, "counting_rule"),
-                       "bracket tiering needs a counting rule (it counts the units that pick "
-                       "the tier)")
+            self.error((*at, "counting_rule"), BRACKET_NEEDS_COUNTING_RULE)
         self.check_custom_values((*at, "custom_fields"), freq.get("custom_fields") or {})
         has_prices = False
         for book, by_currency in (freq.get("price_books") or {}).items():

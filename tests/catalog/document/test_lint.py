@@ -215,11 +215,15 @@ def test_currency_enabled_without_prices() -> None:
                          "currency EUR is enabled but has no prices in any price book")
 
 
-def test_bracket_without_counting_rule() -> None:
+def test_bracket_without_counting_rule_is_an_error_not_a_smell() -> None:
+    """The exchange format requires it ("A bracket frequency names a counting_rule"), so it is
+    validation's error, once, and not also a lint warning beside it in the Checks tab."""
     doc = base()
     internet(doc)["tiering"] = "bracket"
-    assert only(doc) == (f"{INET}.tiering", "bracket tiering without a counting rule: nothing "
-                                         "counts the units that pick the tier")
+    assert warnings(doc) == []
+    assert [(p.path, p.message) for p in validate_catalog(doc)] == [
+        (f"{INET}.counting_rule",
+         "bracket tiering needs a counting rule (it counts the units that pick the tier)")]
 
 
 def test_counting_rule_without_bracket_tiering() -> None:
