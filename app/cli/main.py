@@ -136,6 +136,9 @@ def _register_optional_commands() -> None:
         pass
     else:
         cli.add_command(diff)
+    from app.cli.book import simulate_book
+
+    cli.add_command(simulate_book)
 
 
 _register_optional_commands()

@@ -335,9 +335,11 @@ def check_package(db: Database, package: Doc, *, original_name: str | None = Non
         if original_name is None and own_id is not None:
             problems.append(Problem("packages[0].name",
                                     f"a package named '{package['name']}' already exists"))
-        others = dict(conn.execute(
+        wanted = [f["name"] for f in package.get("frequencies", [])]
+        others = dict(conn.execute(  # only the names this package uses: not the whole catalog
             select(fr.c.name, pkg.c.name).join(pkg, pkg.c.id == fr.c.package_id)
-            .where(pkg.c.id != (own_id if own_id is not None else -1))).all())
+            .where(pkg.c.id != (own_id if own_id is not None else -1))
+            .where(fr.c.name.in_(wanted))).all()) if wanted else {}
     for i, f in enumerate(package.get("frequencies", [])):
         if f["name"] in others and f["name"] not in renamed_from:
             problems.append(Problem(
