@@ -16,9 +16,13 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog,
+    QLabel,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
+    QPushButton,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -41,6 +45,24 @@ def _read_json(path: str) -> Any:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
+class LoadingPage(QWidget):
+    """A tab's place while it is built in the background: what is being done, a busy bar and
+    Cancel."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel(text, self)
+        self.bar = QProgressBar(self)
+        self.bar.setRange(0, 0)
+        self.cancel_button = QPushButton("Cancel", self)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(self.label, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+
+
 class MainWindow(QMainWindow):
     """The Catalog Editor window over one open database.
 
@@ -53,6 +75,8 @@ class MainWindow(QMainWindow):
 
     #: Whether the window has the Changes and Checks tabs (after Simulator).
     review_tabs = True
+    #: From this many packages on, the Simulator's snapshot is built off the GUI thread.
+    background_from_packages = 1000
 
     def __init__(self, db: Database) -> None:
         super().__init__()
@@ -61,6 +85,9 @@ class MainWindow(QMainWindow):
         self.editor = CatalogEditor(db, self)
         self.setup_view: QWidget | None = None
         self.simulator_view: QWidget | None = None
+        self._simulator_task: Any = None  # building the Simulator's snapshot
+        self._missed_changes = False
+        self._simulate_next: str | None = None  # asked for while the Simulator was built
         self.changes_view: QWidget | None = None
         self.lint_view: QWidget | None = None
         self.tabs = QTabWidget(self)
@@ -136,15 +163,71 @@ class MainWindow(QMainWindow):
         self._replace_tab(1, view, "Setup")
 
     def _make_simulator(self) -> None:
-        try:
-            from app.views.simulator.view import SimulatorView
-        except ImportError:
+        """The Simulator tab; its engine snapshot is built off the GUI thread, a progress
+        page with Cancel showing meanwhile (Cancel goes back to the Catalog tab)."""
+        if self._simulator_task is not None:
             return
-        view = SimulatorView(self.db, self)
+        from app.views.common.background import BackgroundTask
+        from app.views.simulator.compute import Simulation
+
+        db = self.db
+        if self.editor.panel.model.package_count() < self.background_from_packages:
+            self._simulator_ready(None, Simulation(store.snapshot_document(db)))
+            return
+
+        def build(task: BackgroundTask) -> Simulation:
+            task.report(0, 0, "Reading the catalog for the Simulator…")
+            doc = store.snapshot_document(db)
+            task.report(0, 0, "Building the billing engine's snapshot…")
+            return Simulation(doc)
+
+        page = LoadingPage("Reading the catalog for the Simulator…", self)
+        task = BackgroundTask(build)
+        task.progress.connect(lambda _d, _t, what: page.label.setText(what))
+        task.finished.connect(lambda simulation, t=task: self._simulator_ready(t, simulation))
+        task.failed.connect(lambda message, t=task: self._simulator_failed(t, message))
+        page.cancel_button.clicked.connect(self._cancel_simulator)
+        self._simulator_task = task
+        self._replace_tab(2, page, "Simulator")
+        task.start()
+
+    def is_loading(self) -> bool:
+        """True while a tab is being built in the background."""
+        return self._simulator_task is not None
+
+    def _cancel_simulator(self) -> None:
+        task, self._simulator_task = self._simulator_task, None
+        if task is not None:
+            task.cancel()
+        self.tabs.setCurrentIndex(0)
+        self._replace_tab(2, QWidget(), "Simulator")
+
+    def _simulator_failed(self, task: Any, message: str) -> None:
+        if task is not self._simulator_task:
+            return
+        self._simulator_task = None
+        self.tabs.setCurrentIndex(0)
+        self._replace_tab(2, QWidget(), "Simulator")
+        self._report("The Simulator cannot open", message)
+
+    def _simulator_ready(self, task: Any, simulation: Any) -> None:
+        if task is not self._simulator_task:
+            return  # cancelled, or another database opened meanwhile
+        self._simulator_task = None
+        frequency, self._simulate_next = self._simulate_next, None
+        from app.views.simulator.view import SimulatorView
+
+        view = SimulatorView(self.db, self, simulation=simulation)
+        # edits saved while the snapshot was being built
+        if self._missed_changes:
+            view.on_catalog_changed(None)
+        self._missed_changes = False
         if hasattr(view, "statusMessage"):
             view.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.simulator_view = view
         self._replace_tab(2, view, "Simulator")
+        if frequency is not None:
+            view.simulate_frequency(frequency)
 
     def _make_changes(self) -> None:
         from app.views.review.changes import ChangesView
@@ -212,6 +295,8 @@ class MainWindow(QMainWindow):
             self._source = None
 
     def _deliver(self, changes: store.Changes) -> None:
+        if self._simulator_task is not None:
+            self._missed_changes = True
         for view in (self.editor, self.setup_view, self.simulator_view, self.changes_view,
                      self.lint_view):
             if view is None or view is self._source:
@@ -223,6 +308,8 @@ class MainWindow(QMainWindow):
     def simulate_frequency(self, name: str) -> None:
         """Switch to the Simulator and start a scenario with package frequency ``name``."""
         self.tabs.setCurrentIndex(2)
+        if self._simulator_task is not None:
+            self._simulate_next = name
         if self.simulator_view is not None and hasattr(self.simulator_view,
                                                        "simulate_frequency"):
             self.simulator_view.simulate_frequency(name)
@@ -264,6 +351,9 @@ class MainWindow(QMainWindow):
             self._report("Cannot open the database", str(exc))
             return False
         old, self.db = self.db, db
+        if self._simulator_task is not None:
+            self._simulator_task.cancel()
+            self._simulator_task = None
         self.editor.set_database(db)
         for index, attribute in ((CHECKS_TAB, "lint_view"), (CHANGES_TAB, "changes_view"),
                                  (2, "simulator_view"), (1, "setup_view")):
