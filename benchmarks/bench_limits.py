@@ -55,31 +55,18 @@ def export_file_bytes(doc: dict[str, Any]) -> bytes:
     return document_bytes(doc)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--packages", type=int, default=10_000)
-    parser.add_argument("--frequencies", type=int, default=30_000)
-    parser.add_argument("--catalog", help="a catalog JSON file instead of generating one")
-    args = parser.parse_args()
-
+def measure(data: bytes) -> dict[str, tuple[float, float, str]]:
+    """``{operation: (product CPU s, limit CPU s, what the limit is)}`` for one catalog file."""
     import orjson
 
     from app.catalog.database import store
     from app.catalog.document import validation
     from app.catalog.document.safe_json import load_json_document
 
-    if args.catalog:
-        data = Path(args.catalog).read_bytes()
-    else:
-        from generate_catalog import generate_catalog
-
-        data = orjson.dumps(generate_catalog(args.packages, args.frequencies),
-                            option=orjson.OPT_INDENT_2)
-    print(f"catalog: {len(data) / 2**20:.0f} MiB of JSON", flush=True)
-
+    out: dict[str, tuple[float, float, str]] = {}
     t_limit, _ = cpu(lambda: orjson.loads(data))
     t_read, doc = cpu(lambda: load_json_document(data, source="catalog"))
-    row("read", t_read, t_limit, "orjson.loads")
+    out["read"] = (t_read, t_limit, "orjson.loads")
 
     schema = validation._schema()
     limits = []
@@ -107,23 +94,73 @@ def main() -> int:
     t_validate, problems = cpu(lambda: validation.validate_catalog(doc))
     assert not [p for p in problems if p.severity == "error"], problems[:3]
     best, best_name = min(limits)
-    row("validate", t_validate, best, f"{best_name}, the schema alone")
+    out["validate"] = (t_validate, best, f"{best_name}, the schema alone")
 
     with tempfile.TemporaryDirectory(dir="/tmp") as tmp:
         target = Path(tmp) / "product.sqlite"
         db = store.open_catalog(target)
         t_import, _ = cpu(lambda: store.import_catalog(db, doc, source="bench"))
         db.close()
-        t_bare = bare_executemany(target, Path(tmp) / "bare.sqlite")
-        row("import", t_import, t_bare, "bare executemany of the same rows")
-
+        out["import"] = (t_import, bare_executemany(target, Path(tmp) / "bare.sqlite"),
+                         "bare executemany of the same rows")
         db = store.open_catalog(target)
         t_export, _ = cpu(lambda: export_file_bytes(store.export_catalog(db)))
-        db.close()
         t_select = select_all(target)
         t_dumps, _ = cpu(lambda: orjson.dumps(doc))
-        row("export", t_export, t_select + t_dumps,
-            f"SELECT * {t_select:.2f} s + orjson.dumps {t_dumps:.2f} s")
+        out["export"] = (t_export, t_select + t_dumps,
+                         f"SELECT * {t_select:.2f} s + orjson.dumps {t_dumps:.2f} s")
+        store.snapshot_document(db)  # held from now on, as in the window
+        package = store.package_document(db, doc["packages"][0]["name"])
+        t_save, _ = cpu(lambda: store.save_package(db, package,
+                                                   original_name=package["name"]))
+        out["save one"] = (t_save, 0.0, "")
+        db.close()
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--packages", type=int, default=10_000)
+    parser.add_argument("--frequencies", type=int, default=30_000)
+    parser.add_argument("--sizes", help="packages, comma-separated (3 frequencies each): "
+                        "a table of how each cost grows, e.g. 1000,3000,10000")
+    parser.add_argument("--catalog", help="a catalog JSON file instead of generating one")
+    args = parser.parse_args()
+
+    import orjson
+
+    if args.catalog:
+        runs = [(Path(args.catalog).name, Path(args.catalog).read_bytes())]
+    else:
+        from generate_catalog import generate_catalog
+
+        sizes = ([(int(n), 3 * int(n)) for n in args.sizes.split(",")] if args.sizes
+                 else [(args.packages, args.frequencies)])
+        runs = [(f"{p // 1000}k/{f // 1000}k" if p >= 1000 else f"{p}/{f}",
+                 orjson.dumps(generate_catalog(p, f), option=orjson.OPT_INDENT_2))
+                for p, f in sizes]
+    results = []
+    for label, data in runs:
+        print(f"catalog {label}: {len(data) / 2**20:.0f} MiB of JSON", flush=True)
+        measured = measure(data)
+        for what, (product, limit, name) in measured.items():
+            if limit:
+                row(what, product, limit, name)
+            else:
+                print(f"{what:<10} product {product:7.3f} s", flush=True)
+        results.append((label, measured))
+    if len(results) > 1:
+        print("\nCPU seconds, product (x its limit), by catalog size (packages/frequencies)")
+        print(f"{'':<10}" + "".join(f"{label:>20}" for label, _ in results) + "   growth")
+        for what in results[0][1]:
+            cells = []
+            for _label, measured in results:
+                product, limit, _name = measured[what]
+                cells.append(f"{product:8.3f} ({product / limit:4.1f}x)" if limit
+                             else f"{product:8.3f}        ")
+            first, last = results[0][1][what][0], results[-1][1][what][0]
+            growth = f"{last / first:6.1f}x" if first else "   -"
+            print(f"{what:<10}" + "".join(f"{c:>20}" for c in cells) + f"   {growth}")
     return 0
 
 

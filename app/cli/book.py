@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import json
 import multiprocessing
 import os
@@ -47,10 +48,13 @@ def _init_worker(catalog_path: str | None, db_path: str | None) -> None:
         _set_catalog(_load_catalog_document(catalog_path, db_path)[0])
 
 
-def simulate_chunk(lines: list[str], start: dt.date, periods: int) -> list[dict[str, Any]]:
-    """Totals of each account (a JSON document per line) over ``periods`` bills."""
+def simulate_chunk(lines: list[str], start: dt.date,
+                   periods: int) -> tuple[list[dict[str, Any]], float]:
+    """Totals of each account (a JSON document per line) over ``periods`` bills, and the CPU
+    seconds this process spent on them."""
     from app.engine import ScenarioError, account_from_document, simulate
 
+    began = time.process_time()
     out: list[dict[str, Any]] = []
     for text in lines:
         name = None
@@ -67,7 +71,7 @@ def simulate_chunk(lines: list[str], start: dt.date, periods: int) -> list[dict[
             continue
         out.append({"account": bill.account, "currency": bill.currency,
                     "total": str(bill.total), "periods": [str(p.total) for p in bill.periods]})
-    return out
+    return out, time.process_time() - began
 
 
 def _book_lines(path: str) -> list[str]:
@@ -120,17 +124,23 @@ def simulate_book(catalog_path: str | None, db_path: str | None, book_path: str,
     fork = "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin"
     context = multiprocessing.get_context("fork" if fork else "spawn")
     results: list[dict[str, Any]] = []
+    cpu = 0.0
     chunk = max(1, min(CHUNK, len(lines) // (workers * 4) or 1))
     if workers == 1:
         for part in _chunks(lines, chunk):
-            results.extend(simulate_chunk(part, start, periods))
+            rows, seconds = simulate_chunk(part, start, periods)
+            results.extend(rows)
+            cpu += seconds
     else:
+        gc.freeze()  # the snapshot: left alone by the collectors of the forked workers
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                                  initargs=(catalog_path, db_path)) as pool:
             futures = [pool.submit(simulate_chunk, part, start, periods)
                        for part in _chunks(lines, chunk)]
             for future in futures:
-                results.extend(future.result())
+                rows, seconds = future.result()
+                results.extend(rows)
+                cpu += seconds
     elapsed = time.perf_counter() - began
     text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results)
     if out == "-":
@@ -142,9 +152,11 @@ def simulate_book(catalog_path: str | None, db_path: str | None, book_path: str,
     for r in billed:
         by_currency[r["currency"]] = by_currency.get(r["currency"], Decimal(0)) + Decimal(
             r["total"])
-    rate = len(billed) * periods / elapsed if elapsed else 0.0
+    done = len(billed) * periods
+    rate = done / elapsed if elapsed else 0.0
+    per_cpu = done / cpu if cpu else 0.0
     totals = ", ".join(f"{c} {v}" for c, v in sorted(by_currency.items()))
     click.echo(f"{len(results)} accounts, {len(results) - len(billed)} not billed; "
-               f"{len(billed) * periods} account-periods in {elapsed:.2f} s with {workers} "
-               f"worker(s): {rate:,.0f} account-periods/s ({rate / workers:,.0f} per worker); "
-               f"totals {totals or 'none'}", err=True)
+               f"{done} account-periods in {elapsed:.2f} s with {workers} worker(s): "
+               f"{rate:,.0f} account-periods/s; {per_cpu:,.0f} per CPU second of a worker "
+               f"({cpu:.2f} CPU s); totals {totals or 'none'}", err=True)
