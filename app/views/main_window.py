@@ -75,8 +75,11 @@ class MainWindow(QMainWindow):
 
     #: Whether the window has the Changes and Checks tabs (after Simulator).
     review_tabs = True
-    #: From this many packages on, the Simulator's snapshot is built off the GUI thread.
+    #: From this many packages on, the Simulator's snapshot is built, and the catalog exported,
+    #: off the GUI thread.
     background_from_packages = 1000
+    #: Catalog files this large are read, checked and imported off the GUI thread.
+    background_from_bytes = 5 * 2**20
 
     def __init__(self, db: Database) -> None:
         super().__init__()
@@ -378,10 +381,19 @@ class MainWindow(QMainWindow):
     def import_catalog(self, path: str, *, preview: bool = True) -> bool:
         """Replace the catalog with a JSON file: all or nothing; the problems are listed when
         nothing was imported. With ``preview`` and a catalog that has packages, the changes
-        the import would make are shown first (Apply or Cancel; Cancel changes nothing)."""
+        the import would make are shown first (Apply or Cancel; Cancel changes nothing).
+        A large file (``background_from_bytes``) goes through :class:`CatalogTransfer` off the
+        GUI thread: True then means started; ``transfer`` reports the outcome."""
         if not self.confirm_leave():
             return False
         settings.put(settings.LAST_FOLDER, str(Path(path).parent))
+        try:
+            large = Path(path).stat().st_size >= self.background_from_bytes
+        except OSError:
+            large = False
+        if large:  # read, checked, previewed and imported off the GUI thread
+            self._transfer().start_import(path, self._ask_preview if preview else None)
+            return True
         try:
             doc = _read_json(path)
             if preview and not self._preview_import(Path(path).name, doc):
@@ -397,6 +409,31 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Imported {Path(path).name}", 8000)
         self._broadcast(changes)
         return True
+
+    def _transfer(self) -> Any:
+        from app.views.catalog.transfer import CatalogTransfer
+
+        transfer = CatalogTransfer(self.db, self)
+        transfer.imported.connect(self._imported_in_background)
+        transfer.exported.connect(self._exported)
+        transfer.failed.connect(lambda title, text, details: self._report(
+            title, text, details or None))
+        self.transfer = transfer
+        return transfer
+
+    def _ask_preview(self, source: str, changes: list[Any]) -> bool:
+        return ImportPreviewDialog.ask(self, source=source, changes=changes)
+
+    def _imported_in_background(self, changes: store.Changes) -> None:
+        self.statusBar().showMessage("Imported the catalog", 8000)
+        self._broadcast(changes)
+
+    def _exported(self, path: str) -> None:
+        refresh = getattr(self.changes_view, "refresh", None)
+        if refresh is not None:
+            refresh()
+        settings.put(settings.LAST_FOLDER, str(Path(path).parent))
+        self.statusBar().showMessage(f"Exported the catalog to {path}", 8000)
 
     def _preview_import(self, source: str, doc: Any) -> bool:
         """Ask before replacing a catalog that has packages; True to go on with the import.
@@ -421,6 +458,9 @@ class MainWindow(QMainWindow):
         """Write the saved catalog as JSON (after offering to save pending changes)."""
         if not self.editor.confirm_leave():
             return False
+        if self.editor.panel.model.package_count() >= self.background_from_packages:
+            self._transfer().start_export(path)  # read and written off the GUI thread
+            return True
         doc = store.export_catalog(self.db)
         try:
             Path(path).write_bytes(document_bytes(doc))
@@ -428,11 +468,7 @@ class MainWindow(QMainWindow):
             self._report("Not exported", f"{path}: {exc}")
             return False
         store.record_export(self.db, path, "json", doc)
-        refresh = getattr(self.changes_view, "refresh", None)
-        if refresh is not None:
-            refresh()
-        settings.put(settings.LAST_FOLDER, str(Path(path).parent))
-        self.statusBar().showMessage(f"Exported the catalog to {path}", 8000)
+        self._exported(path)
         return True
 
     def _report(self, title: str, text: str, details: str | None = None) -> QMessageBox:

@@ -228,6 +228,8 @@ def _has_lone_surrogate(value: Any) -> bool:
 def _fast_checks_pass(data: bytes, value: Any, max_depth: int) -> bool:
     """True when ``value`` (orjson's reading of ``data``) is certainly what the careful path
     returns: nesting within ``max_depth``, no float, and no key lost to a duplicate."""
+    if type(value) is float:
+        return False
     level = [value] if type(value) in (dict, list) else []
     depth = 0
     has_float = False

@@ -139,3 +139,8 @@ def test_colons_inside_strings_and_escaped_colons_read_as_json_does() -> None:
 def test_exactly_the_deepest_nesting_allowed_loads() -> None:
     text = "[" * MAX_DEPTH + "]" * MAX_DEPTH
     assert load_json_document(text.encode(), source="s") == json.loads(text)
+
+
+def test_a_document_that_is_one_huge_number_stays_exact() -> None:
+    text = "9" * 39
+    assert load_json_document(text.encode(), source="s") == int(text)
