@@ -105,11 +105,15 @@ def validate_catalog(doc: object) -> list[Problem]:
     strings, numbers, booleans, ``None``): pathological input becomes a problem.
     """
     try:
-        deep = _too_deep(doc)
+        # The schema nests nothing without bound, so a document it accepts is shallow: the
+        # depth walk (a second pass over everything) is needed only before jsonschema, which
+        # recurses, explains a failure.
+        valid = schema_valid_fast(doc)
+        deep = None if valid else _too_deep(doc)
         if deep is not None:
             return [Problem(join_path_elems(deep), f"nested too deeply (more than {MAX_DEPTH} "
                             "levels); a catalog is never this deep")]
-        found, structural = _schema_problems(doc)
+        found, structural = ([], False) if valid else _schema_problems(doc)
         if not structural and isinstance(doc, dict):
             found += _RuleChecker(doc).run()
         return order_problems(doc, found)
@@ -813,13 +817,19 @@ class _RuleChecker:
                       tiering: str, charges: Mapping[str, Any]) -> int:
         rows = 0
         seen: dict[str, int] = {}
+        services = self.services
         for k, row in enumerate(charges.get("recurring") or []):
             rows += 1
             rat: Elems = (*at, "recurring", k)
-            self.once(seen, row["service"], (*rat, "service"), k, "recurring")
-            service = self.member((*rat, "service"), row["service"], package, members)
+            name = row["service"]
+            service = services.get(name) if name in members else None
+            if service is None or name in seen:  # something to report: the careful way
+                self.once(seen, name, (*rat, "service"), k, "recurring")
+                service = self.member((*rat, "service"), name, package, members)
+            else:
+                seen[name] = k
             if service is not None and service["base_type"] in ("one_time", "fee"):
-                self.error((*rat, "service"), _wrong_row(row["service"], service["base_type"],
+                self.error((*rat, "service"), _wrong_row(name, service["base_type"],
                                                          "recurring"))
             self.check_recurring(rat, row, tiering)
         seen = {}
@@ -878,15 +888,19 @@ class _RuleChecker:
             seen[service] = k
 
     def check_recurring(self, at: Elems, row: Mapping[str, Any], tiering: str) -> None:
+        statuses = self.statuses
         for status in row.get("amounts") or {}:
-            self.ref((*at, "amounts", status), status, self.statuses, "status")
+            if status not in statuses:
+                self.ref((*at, "amounts", status), status, statuses, "status")
         tiers_by_status: Mapping[str, list[dict[str, Any]]] = row.get("tiers") or {}
         if tiers_by_status and tiering == "none":
             self.warning((*at, "tiers"), TIERS_IGNORED)
         for status, tiers in tiers_by_status.items():
-            self.ref((*at, "tiers", status), status, self.statuses, "status")
+            self.ref((*at, "tiers", status), status, statuses, "status")
             self.check_tiers((*at, "tiers", status), tiers)
-        self.check_settings((*at, "settings"), row.get("settings"))
+        settings = row.get("settings")
+        if settings and settings.get("rate_plan") not in self.rate_plans:
+            self.check_settings((*at, "settings"), settings)
         setting = row.get("usage_bucket")
         if setting is not None:
             bat: Elems = (*at, "usage_bucket")
