@@ -118,11 +118,15 @@ def main() -> int:
                     raise TimeoutError("the view never finished")
                 time.sleep(0.001)
 
-        def edit_and_save() -> float:
+        def edit_price() -> None:
+            """A new Active price on the first row of the first frequency, as typed."""
             editor._open_package("Package 00000", 0)
             price[0] += 1
             assert editor.draft is not None
             editor.draft.set(PRICE_PATH, f"{price[0]}.00", "Edit price")
+
+        def edit_and_save() -> float:
+            edit_price()
             began = time.perf_counter()
             assert editor.save()
             app.processEvents()
@@ -166,10 +170,7 @@ def main() -> int:
         def edit_to_bill() -> float:
             window.tabs.setCurrentIndex(0)
             app.processEvents()
-            editor._open_package("Package 00000", 0)
-            price[0] += 1
-            assert editor.draft is not None
-            editor.draft.set(PRICE_PATH, f"{price[0]}.00", "Edit price")
+            edit_price()
             began = time.perf_counter()
             assert editor.save()
             saved = time.perf_counter()

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressBar, QPushButton, QWidget
 
 
 class Cancelled(Exception):
@@ -97,3 +98,72 @@ class _Runner(QRunnable):
 
     def run(self) -> None:
         self.task._run()
+
+
+class TaskRunner(QObject):
+    """One background task at a time for a view: its progress bar and Cancel button (shown
+    only while a task runs), and the results of a task cancelled or replaced dropped.
+
+    Signals:
+        done(object): the task under way finished with this result.
+        error(str): the task under way failed.
+    """
+
+    done = Signal(object)
+    error = Signal(str)
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.progress = QProgressBar(parent)
+        self.cancel_button = QPushButton("Cancel", parent)
+        self.task: BackgroundTask | None = None
+        self._show(False)
+
+    def _show(self, running: bool) -> None:
+        self.progress.setVisible(running)
+        self.cancel_button.setVisible(running)
+
+    def is_running(self) -> bool:
+        return self.task is not None
+
+    def start(self, work: Callable[[BackgroundTask], Any],
+              partial: Callable[[Any], None] | None = None) -> None:
+        """Run ``work`` in the background (cancelling the task under way)."""
+        if self.task is not None:
+            self.task.cancel()
+        task = BackgroundTask(work)
+        task.progress.connect(self._progress)
+        if partial is not None:
+            task.partial.connect(lambda part, t=task: partial(part) if t is self.task else None)
+        task.finished.connect(lambda result, t=task: self._finished(t, result))
+        task.failed.connect(lambda message, t=task: self._failed(t, message))
+        self.task = task
+        self.progress.setRange(0, 0)
+        self._show(True)
+        task.start()
+
+    def cancel(self) -> bool:
+        """Stop the task under way; True when there was one."""
+        task, self.task = self.task, None
+        if task is None:
+            return False
+        task.cancel()
+        self._show(False)
+        return True
+
+    def _progress(self, done: int, total: int, what: str) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{what} %p%" if total else what)
+
+    def _finished(self, task: BackgroundTask, result: Any) -> None:
+        if task is self.task:
+            self.task = None
+            self._show(False)
+            self.done.emit(result)
+
+    def _failed(self, task: BackgroundTask, message: str) -> None:
+        if task is self.task:
+            self.task = None
+            self._show(False)
+            self.error.emit(message)

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QProgressBar,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -35,7 +34,7 @@ from PySide6.QtWidgets import (
 from app.catalog.database import store
 from app.catalog.document.diff import Change, diff_catalogs
 from app.models.database import Database
-from app.views.common.background import BackgroundTask
+from app.views.common.background import BackgroundTask, TaskRunner
 from app.views.common.list_table_model import ListTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -203,9 +202,12 @@ class ChangesView(QWidget):
         self.summary = QLabel(self)
         self.refresh_button = QPushButton("Refresh", self)
         self.refresh_button.clicked.connect(self.refresh)
-        self.cancel_button = QPushButton("Cancel", self)
+        self.runner = TaskRunner(self)
+        self.progress, self.cancel_button = self.runner.progress, self.runner.cancel_button
         self.cancel_button.clicked.connect(self.cancel)
-        self.progress = QProgressBar(self)
+        self.runner.done.connect(self._finished)
+        self.runner.error.connect(
+            lambda message: self.summary.setText(f"The comparison failed: {message}"))
         self.model = ChangesModel(self)
         self.table = changes_table(self.model, self)
         top = QHBoxLayout()
@@ -217,56 +219,22 @@ class ChangesView(QWidget):
         layout.addWidget(self.header)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
-        self.task: BackgroundTask | None = None
-        self._set_running(False)
         self.refresh()
 
     def is_running(self) -> bool:
-        return self.task is not None
-
-    def _set_running(self, running: bool) -> None:
-        self.progress.setVisible(running)
-        self.cancel_button.setVisible(running)
+        return self.runner.is_running()
 
     def refresh(self) -> None:
         """Compare again, in the background (the rows shown stay until the new ones come)."""
-        if self.task is not None:
-            self.task.cancel()
         self.summary.setText("Comparing with the last export…")
-        self.progress.setRange(0, 0)
-        self._set_running(True)
         db = self.db
-        task = BackgroundTask(lambda t: changes_since_export(t, db))
-        task.progress.connect(self._progress)
-        task.finished.connect(lambda result, t=task: self._finished(t, result))
-        task.failed.connect(lambda message, t=task: self._failed(t, message))
-        self.task = task
-        task.start()
+        self.runner.start(lambda t: changes_since_export(t, db))
 
     def cancel(self) -> None:
-        task, self.task = self.task, None
-        if task is not None:
-            task.cancel()
-            self._set_running(False)
+        if self.runner.cancel():
             self.summary.setText("Comparison cancelled.")
 
-    def _progress(self, done: int, total: int, what: str) -> None:
-        self.progress.setRange(0, total)
-        self.progress.setValue(done)
-        self.progress.setFormat(what)
-
-    def _failed(self, task: BackgroundTask, message: str) -> None:
-        if task is not self.task:
-            return
-        self.task = None
-        self._set_running(False)
-        self.summary.setText(f"The comparison failed: {message}")
-
-    def _finished(self, task: BackgroundTask, result: tuple[str, list[Change]]) -> None:
-        if task is not self.task:
-            return
-        self.task = None
-        self._set_running(False)
+    def _finished(self, result: tuple[str, list[Change]]) -> None:
         header, changes = result
         self.header.setText(header)
         self.model.set_changes(changes)

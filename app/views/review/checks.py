@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -30,7 +29,7 @@ from app.catalog.document.lint import PACKAGES_PER_STEP, lint_catalog, lint_step
 from app.catalog.document.validation import validate_catalog
 from app.engine.problems import Problem
 from app.models.database import Database
-from app.views.common.background import BackgroundTask
+from app.views.common.background import BackgroundTask, TaskRunner
 from app.views.common.list_table_model import ListTableModel
 from app.views.review.changes import changes_table, fit_columns
 
@@ -188,9 +187,12 @@ class LintView(QWidget):
         self.summary = QLabel(self)
         self.refresh_button = QPushButton("Refresh", self)
         self.refresh_button.clicked.connect(self.refresh)
-        self.cancel_button = QPushButton("Cancel", self)
+        self.runner = TaskRunner(self)
+        self.progress, self.cancel_button = self.runner.progress, self.runner.cancel_button
         self.cancel_button.clicked.connect(self.cancel)
-        self.progress = QProgressBar(self)
+        self.runner.done.connect(self._finished)
+        self.runner.error.connect(
+            lambda message: self.summary.setText(f"The checks failed: {message}"))
         self.severity_combo = QComboBox(self)
         for label, value in (("All severities", ""), ("Errors", "error"),
                              ("Warnings", "warning")):
@@ -217,63 +219,29 @@ class LintView(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         self._stale = False
-        self.task: BackgroundTask | None = None
-        self._set_running(False)
         self.refresh()
 
     def is_running(self) -> bool:
-        return self.task is not None
-
-    def _set_running(self, running: bool) -> None:
-        self.progress.setVisible(running)
-        self.cancel_button.setVisible(running)
+        return self.runner.is_running()
 
     def _filter(self) -> None:
         self.proxy.set_filter(self.severity_combo.currentData() or "", self.filter_edit.text())
 
     def refresh(self) -> None:
         """Check the saved catalog again, in the background."""
-        self.cancel()
         self._stale = False
         self.model.set_problems([])
         self.summary.setText("Checking the saved catalog…")
-        self.progress.setRange(0, 0)
-        self._set_running(True)
         db = self.db
-        task = BackgroundTask(lambda t: check_in_steps(t, db))
-        task.progress.connect(self._progress)
-        task.partial.connect(self.model.add_rows)
-        task.finished.connect(lambda rows, t=task: self._finished(t, rows))
-        task.failed.connect(lambda message, t=task: self._failed(t, message))
-        self.task = task
-        task.start()
+        self.runner.start(lambda t: check_in_steps(t, db), self.model.add_rows)
 
     def cancel(self) -> None:
         """Stop the checks under way (the rows found so far stay)."""
-        task, self.task = self.task, None
-        if task is not None:
-            task.cancel()
-            self._set_running(False)
+        if self.runner.cancel():
             self.summary.setText(f"Checks cancelled; {self.model.rowCount()} found so far.")
             self._stale = True
 
-    def _progress(self, done: int, total: int, what: str) -> None:
-        self.progress.setRange(0, total)
-        self.progress.setValue(done)
-        self.progress.setFormat(f"{what} %p%" if total else what)
-
-    def _failed(self, task: BackgroundTask, message: str) -> None:
-        if task is not self.task:
-            return
-        self.task = None
-        self._set_running(False)
-        self.summary.setText(f"The checks failed: {message}")
-
-    def _finished(self, task: BackgroundTask, rows: list[CheckRow]) -> None:
-        if task is not self.task:
-            return  # cancelled or replaced meanwhile
-        self.task = None
-        self._set_running(False)
+    def _finished(self, rows: list[CheckRow]) -> None:
         self.model.set_problems(rows)
         problems = [r.problem for r in rows]
         errors = sum(1 for p in problems if p.severity == "error")
@@ -300,10 +268,9 @@ class LintView(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._stale and self.task is None:
+        if self._stale and not self.is_running():
             self.refresh()
 
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)
-        if self.task is not None:  # nobody looks: stop, and check again when shown
-            self.cancel()
+        self.cancel()  # nobody looks: stop, and check again when shown
