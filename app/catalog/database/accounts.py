@@ -116,7 +116,6 @@ def _account_document(conn: Connection, account_id: int) -> Doc:
     books = _names(conn, m.PriceBook, "code")
     plans = _names(conn, m.PricePlan)
     promos = _names(conn, m.PromoCode, "code")
-    frequencies = _names(conn, m.PackageFrequency)
     services = _names(conn, m.Service)
     statuses = _names(conn, m.Status)
 
@@ -124,6 +123,11 @@ def _account_document(conn: Connection, account_id: int) -> Doc:
                           == account_id)
     package_rows = _ordered(conn, m.AccountPackage, _t(m.AccountPackage).c.account_id
                             == account_id)
+    fr = _t(m.PackageFrequency)
+    frequencies = {  # only those the account uses: a large catalog has tens of thousands
+        int(r[0]): str(r[1]) for r in conn.execute(
+            select(fr.c.id, fr.c.name).where(fr.c.id.in_({p.frequency_id for p in package_rows})))
+    }
     package_ids = [p.id for p in package_rows]
     svc_table = _t(m.AccountService)
     service_rows = _ordered(conn, m.AccountService, svc_table.c.account_package_id.in_(package_ids))

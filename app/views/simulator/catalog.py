@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 Doc = dict[str, Any]
@@ -37,8 +38,10 @@ class FrequencyInfo:
     services: tuple[str, ...]
     rollup: bool
 
-    @property
+    @cached_property
     def label(self) -> str:
+        # kept: the Simulator lists tens of thousands, and a catalog edit shares the
+        # FrequencyInfo of every package it did not touch
         return f"{self.name} ({bill_frequency_label(self.bill_frequency)})"
 
     @property
