@@ -9,19 +9,28 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-BENCHMARKS = ["bench_store.py", "bench_history.py", "bench_large_file.py", "bench_engine.py",
-              "bench_window.py", "bench_simulator.py", "crash_points.py"]
+BENCHMARKS: list[tuple[str, list[str]]] = [
+    ("bench_limits.py", ["--sizes", "1000,3000,10000"]),  # how each cost grows
+    ("bench_edit.py", []),  # what follows an edit in the window, 10,000 packages
+    ("bench_engine.py", []),
+    ("bench_window.py", []),
+    ("bench_simulator.py", []),
+    ("bench_store.py", []),
+    ("bench_history.py", []),
+    ("bench_large_file.py", []),
+    ("crash_points.py", []),
+]
 
 
 def main() -> int:
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     status = 0
-    for name in BENCHMARKS:
+    for name, arguments in BENCHMARKS:
         path = HERE / name
         if not path.exists():
             continue
-        print(f"== {name}", flush=True)
-        status |= subprocess.call([sys.executable, str(path)], env=env)
+        print(f"== {name} {' '.join(arguments)}", flush=True)
+        status |= subprocess.call([sys.executable, str(path), *arguments], env=env)
     return status
 
 

@@ -17,7 +17,6 @@ do a job they go through the same function here, so they cannot disagree.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -156,6 +155,14 @@ def prepare_billing(doc: object, *, trusted: bool) -> Billing:
         return Billing(None, list(exc.problems))
 
 
+def replace_packages(catalog: Any, fresh: list[Any], removed: set[str]) -> Any:
+    """The engine's snapshot ``catalog`` with the packages ``fresh`` rebuilt and ``removed``
+    gone, the rest shared (what follows the save of one package)."""
+    from app.engine import replace_packages as engine_replace_packages
+
+    return engine_replace_packages(catalog, fresh, removed)
+
+
 def bill_account(billing: Billing, account_doc: object, start: dt.date, periods: int, *,
                  trusted: bool = False) -> BillOutcome:
     """The bills of an account scenario for ``periods`` periods from ``start``.
@@ -218,7 +225,9 @@ def export_data(db: Database, fmt: str = "json") -> ExportData:
 
         data, notes = catalog_to_killbill(doc)
         return ExportData(doc, data, list(notes))
-    return ExportData(doc, (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    from app.catalog.database.export import document_bytes
+
+    return ExportData(doc, document_bytes(doc))
 
 
 def write_file_atomically(path: str | Path, data: bytes) -> None:

@@ -162,6 +162,9 @@ def _register_optional_commands() -> None:
     from app.cli.killbill import check
 
     cli.add_command(check)
+    from app.cli.book import simulate_book
+
+    cli.add_command(simulate_book)
 
 
 _register_optional_commands()

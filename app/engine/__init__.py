@@ -14,7 +14,7 @@ per rule family, reading like docs/billing-rules.md:
 """
 
 from app.engine.bill import Bill, BillLine, BillPeriod, bill_to_document, printed_lines
-from app.engine.catalog_loader import catalog_from_document
+from app.engine.catalog_loader import catalog_from_document, replace_packages
 from app.engine.invoice import simulate
 from app.engine.problems import Problem, ScenarioError
 from app.engine.scenario import (
@@ -44,5 +44,6 @@ __all__ = [
     "bill_to_document",
     "catalog_from_document",
     "printed_lines",
+    "replace_packages",
     "simulate",
 ]

@@ -9,8 +9,9 @@ catalog of tens of thousands of frequencies loads quickly; the default check bui
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -183,6 +184,20 @@ class FrequencyTable(Mapping[str, PackageFrequency]):
     def __contains__(self, name: object) -> bool:
         return name in self._raw
 
+    def replacing(self, raw: dict[str, tuple[Mapping[str, Any], str, str, frozenset[str]]],
+                  removed: set[str]) -> FrequencyTable:
+        """A new table: these frequencies (``raw``, as in the constructor) in place of those
+        named in ``removed``; every other one (built or not) shared with this table."""
+        table = FrequencyTable.__new__(FrequencyTable)
+        table._raw = {k: v for k, v in self._raw.items() if k not in removed} if removed \
+            else dict(self._raw)
+        table._raw.update(raw)
+        table._refs = self._refs
+        table._decimals = self._decimals
+        table._built = {k: v for k, v in self._built.items()
+                        if k not in removed and k not in raw}
+        return table
+
     def check(self) -> list[Problem]:
         """Build every frequency now; the problems of all of them."""
         with gc_paused():
@@ -213,6 +228,33 @@ def catalog_from_document(doc: Mapping[str, Any], *, check: bool = True) -> Cata
     """
     with gc_paused():
         return _catalog(doc, check)
+
+
+def replace_packages(catalog: Catalog, packages: Sequence[Mapping[str, Any]],
+                     removed: Iterable[str] = ()) -> Catalog:
+    """A new snapshot: ``catalog`` with the packages ``removed`` (names) gone and
+    ``packages`` (documents from a catalog consistent by construction, as for
+    ``check=False``) in place of those of the same name; every other package and frequency is
+    shared, so an edit of one package costs that package. The reference data are unchanged."""
+    if not isinstance(catalog.frequencies, FrequencyTable):
+        raise TypeError("replace_packages needs a snapshot from catalog_from_document")
+    gone = set(removed) | {p["name"] for p in packages}
+    old_frequencies = {f for name in gone if name in catalog.packages
+                       for f in catalog.packages[name].frequencies}
+    package_map = {k: v for k, v in catalog.packages.items() if k not in gone}
+    raw: dict[str, tuple[Mapping[str, Any], str, str, frozenset[str]]] = {}
+    for p in packages:
+        members = frozenset(p.get("services", []))
+        names = []
+        for j, f in enumerate(p.get("frequencies", [])):
+            raw[f["name"]] = (f, p["name"], f"packages[{p['name']!r}].frequencies[{j}]", members)
+            names.append(f["name"])
+        package_map[p["name"]] = Package(
+            p["name"], bool(p.get("enabled", True)), p.get("company"),
+            bool(p.get("rollup_services", False)), p.get("billing_activation_service"),
+            tuple(p.get("services", [])), tuple(names))
+    frequencies = catalog.frequencies.replacing(raw, old_frequencies)
+    return dataclasses.replace(catalog, packages=package_map, frequencies=frequencies, memo={})
 
 
 def _catalog(doc: Mapping[str, Any], check: bool) -> Catalog:

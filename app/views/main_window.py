@@ -16,14 +16,19 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog,
+    QLabel,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
+    QPushButton,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from app import __version__
 from app.catalog import jobs
+from app.catalog.changes import EXPORTED
 from app.catalog.database import store
 from app.catalog.database.store import Database, DatabaseError, open_database
 from app.catalog.document import contract
@@ -54,6 +59,24 @@ def database_failure(exc: Exception, db: Database) -> str:
 KILLBILL_FILTER = "Kill Bill catalog XML (*.xml)"
 
 
+class LoadingPage(QWidget):
+    """A tab's place while it is built in the background: what is being done, a busy bar and
+    Cancel."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel(text, self)
+        self.bar = QProgressBar(self)
+        self.bar.setRange(0, 0)
+        self.cancel_button = QPushButton("Cancel", self)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(self.label, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+
+
 class MainWindow(QMainWindow):
     """The Catalog Editor window over one open database.
 
@@ -66,6 +89,11 @@ class MainWindow(QMainWindow):
 
     #: Whether the window has the Changes and Checks tabs (after Simulator).
     review_tabs = True
+    #: From this many packages on, the Simulator's snapshot is built, and the catalog exported,
+    #: off the GUI thread.
+    background_from_packages = 1000
+    #: Catalog files this large are read, checked and imported off the GUI thread.
+    background_from_bytes = 5 * 2**20
 
     def __init__(self, db: Database) -> None:
         super().__init__()
@@ -74,6 +102,9 @@ class MainWindow(QMainWindow):
         self.editor = CatalogEditor(db, self)
         self.setup_view: QWidget | None = None
         self.simulator_view: QWidget | None = None
+        self._simulator_task: Any = None  # building the Simulator's snapshot
+        self._missed_changes = False
+        self._simulate_next: str | None = None  # asked for while the Simulator was built
         self.changes_view: QWidget | None = None
         self.lint_view: QWidget | None = None
         self.tabs = QTabWidget(self)
@@ -153,16 +184,72 @@ class MainWindow(QMainWindow):
         self._replace_tab(1, view, "Setup")
 
     def _make_simulator(self) -> None:
-        try:
-            from app.views.simulator.view import SimulatorView
-        except ImportError:
+        """The Simulator tab; its engine snapshot is built off the GUI thread, a progress
+        page with Cancel showing meanwhile (Cancel goes back to the Catalog tab)."""
+        if self._simulator_task is not None:
             return
-        view = SimulatorView(self.db, self)
+        from app.views.common.background import BackgroundTask
+        from app.views.simulator.compute import Simulation
+
+        db = self.db
+        if self.editor.panel.model.package_count() < self.background_from_packages:
+            self._simulator_ready(None, Simulation(store.snapshot_document(db)))
+            return
+
+        def build(task: BackgroundTask) -> Simulation:
+            task.report(0, 0, "Reading the catalog for the Simulator…")
+            doc = store.snapshot_document(db)
+            task.report(0, 0, "Building the billing engine's snapshot…")
+            return Simulation(doc)
+
+        page = LoadingPage("Reading the catalog for the Simulator…", self)
+        task = BackgroundTask(build)
+        task.progress.connect(lambda _d, _t, what: page.label.setText(what))
+        task.finished.connect(lambda simulation, t=task: self._simulator_ready(t, simulation))
+        task.failed.connect(lambda message, t=task: self._simulator_failed(t, message))
+        page.cancel_button.clicked.connect(self._cancel_simulator)
+        self._simulator_task = task
+        self._replace_tab(2, page, "Simulator")
+        task.start()
+
+    def is_loading(self) -> bool:
+        """True while a tab is being built in the background."""
+        return self._simulator_task is not None
+
+    def _cancel_simulator(self) -> None:
+        task, self._simulator_task = self._simulator_task, None
+        if task is not None:
+            task.cancel()
+        self.tabs.setCurrentIndex(0)
+        self._replace_tab(2, QWidget(), "Simulator")
+
+    def _simulator_failed(self, task: Any, message: str) -> None:
+        if task is not self._simulator_task:
+            return
+        self._simulator_task = None
+        self.tabs.setCurrentIndex(0)
+        self._replace_tab(2, QWidget(), "Simulator")
+        self._report("The Simulator cannot open", message)
+
+    def _simulator_ready(self, task: Any, simulation: Any) -> None:
+        if task is not self._simulator_task:
+            return  # cancelled, or another database opened meanwhile
+        self._simulator_task = None
+        frequency, self._simulate_next = self._simulate_next, None
+        from app.views.simulator.view import SimulatorView
+
+        view = SimulatorView(self.db, self, simulation=simulation)
+        # edits saved while the snapshot was being built
+        if self._missed_changes:
+            view.on_catalog_changed(None)
+        self._missed_changes = False
         if hasattr(view, "statusMessage"):
             view.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 8000))
         view.changed.connect(lambda changes: self._broadcast(changes, view))
         self.simulator_view = view
         self._replace_tab(2, view, "Simulator")
+        if frequency is not None:
+            view.simulate_frequency(frequency)
 
     def _make_changes(self) -> None:
         from app.views.review.changes import ChangesView
@@ -279,6 +366,8 @@ class MainWindow(QMainWindow):
             self._source = None
 
     def _deliver(self, changes: store.Changes) -> None:
+        if self._simulator_task is not None:
+            self._missed_changes = True
         for view in (self.editor, self.setup_view, self.simulator_view, self.changes_view,
                      self.lint_view):
             if view is None or view is self._source:
@@ -308,6 +397,8 @@ class MainWindow(QMainWindow):
     def simulate_frequency(self, name: str) -> None:
         """Switch to the Simulator and start a scenario with package frequency ``name``."""
         self.tabs.setCurrentIndex(2)
+        if self._simulator_task is not None:
+            self._simulate_next = name
         if self.simulator_view is not None and hasattr(self.simulator_view,
                                                        "simulate_frequency"):
             self.simulator_view.simulate_frequency(name)
@@ -337,6 +428,9 @@ class MainWindow(QMainWindow):
             self._report("Cannot open the database", str(exc))
             return False
         old, self.db = self.db, db
+        if self._simulator_task is not None:
+            self._simulator_task.cancel()
+            self._simulator_task = None
         self.editor.set_database(db)
         for index, attribute in ((CHECKS_TAB, "lint_view"), (CHANGES_TAB, "changes_view"),
                                  (2, "simulator_view"), (1, "setup_view")):
@@ -363,10 +457,20 @@ class MainWindow(QMainWindow):
         """Replace the catalog with a JSON (or Kill Bill XML) file: all or nothing; the problems
         are listed when nothing was imported. With ``preview`` and a catalog that has packages,
         the changes the import would make are shown first (Apply or Cancel; Cancel changes
-        nothing)."""
+        nothing). A large JSON file (``background_from_bytes``) goes through
+        :class:`CatalogTransfer` off the GUI thread: True then means started; ``transfer``
+        reports the outcome."""
         if not self.confirm_leave():
             return False
         settings.put(settings.LAST_FOLDER, str(Path(path).parent))
+        try:
+            large = (not path.lower().endswith(".xml")
+                     and Path(path).stat().st_size >= self.background_from_bytes)
+        except OSError:
+            large = False
+        if large:  # read, checked, previewed and imported off the GUI thread
+            self._transfer().start_import(path, self._ask_preview if preview else None)
+            return True
         try:
             doc: object
             names: dict[str, str] | None = None
@@ -398,6 +502,29 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Imported {Path(path).name}", 8000)
         self._broadcast(changes)
         return True
+
+    def _transfer(self) -> Any:
+        from app.views.catalog.transfer import CatalogTransfer
+
+        transfer = CatalogTransfer(self.db, self)
+        transfer.imported.connect(self._imported_in_background)
+        transfer.exported.connect(self._exported)
+        transfer.failed.connect(lambda title, text, details: self._report(
+            title, text, details or None))
+        self.transfer = transfer
+        return transfer
+
+    def _ask_preview(self, source: str, changes: list[Any]) -> bool:
+        return ImportPreviewDialog.ask(self, source=source, changes=changes)
+
+    def _imported_in_background(self, changes: store.Changes) -> None:
+        self.statusBar().showMessage("Imported the catalog", 8000)
+        self._broadcast(changes)
+
+    def _exported(self, path: str) -> None:
+        self._broadcast(EXPORTED)
+        settings.put(settings.LAST_FOLDER, str(Path(path).parent))
+        self.statusBar().showMessage(f"Exported the catalog to {path}", 8000)
 
     def _preview_import(self, source: str, checked: store.CheckedCatalog) -> bool:
         """Ask before replacing a catalog that has packages; True to go on with the import.
@@ -448,11 +575,13 @@ class MainWindow(QMainWindow):
         name, effective = chosen
         doc, done = prepare_killbill_export(self.db, catalog_name=name, effective_date=effective)
         try:
-            Path(path).write_bytes(done.data)
+            jobs.write_file_atomically(path, done.data)
         except OSError as exc:
-            self._report("Not exported", f"{path}: {exc}")
+            self._report("Not exported", file_failure_message(exc, path)
+                         + "; an existing file is unchanged")
             return False
-        record_publication(self.db, path, doc, done, name)
+        if not self.db.read_only:
+            record_publication(self.db, path, doc, done, name)
         settings.put(settings.LAST_FOLDER, str(Path(path).parent))
         self.statusBar().showMessage(f"Exported the catalog to Kill Bill XML {path}", 8000)
         return True
@@ -461,6 +590,9 @@ class MainWindow(QMainWindow):
         """Write the saved catalog as JSON (after offering to save pending changes)."""
         if not self.editor.confirm_leave():
             return False
+        if self.editor.panel.model.package_count() >= self.background_from_packages:
+            self._transfer().start_export(path)  # read and written off the GUI thread
+            return True
         try:
             changes, _export = jobs.write_export(self.db, path, "json")
         except OSError as exc:

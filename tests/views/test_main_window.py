@@ -241,3 +241,32 @@ def test_undo_menu_names_the_edit(qtbot: Any, window: MainWindow) -> None:
     window.undo_action.trigger()
     assert window.editor.draft.frequency(0)["currencies"] == ["USD", "EUR"]
     assert not window.editor.is_dirty()
+
+
+def test_a_large_catalog_builds_the_simulator_in_the_background(
+        qtbot: Any, demo_db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(MainWindow, "background_from_packages", 0)  # as for a large catalog
+    window = make_window(qtbot, demo_db)
+    window.tabs.setCurrentIndex(2)
+    assert window.is_loading() and window.simulator_view is None
+    page = window.tabs.widget(2)
+    assert page.cancel_button.isVisible() and page.bar.isVisible()
+    window.tabs.setCurrentIndex(0)  # the other tabs stay usable meanwhile
+    window.tabs.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: window.simulator_view is not None, timeout=20_000)
+    assert window.tabs.widget(2) is window.simulator_view
+    view: Any = window.simulator_view
+    qtbot.waitUntil(lambda: view.outcome is not None)
+
+
+def test_cancel_while_the_simulator_is_built_goes_back_to_the_catalog(
+        qtbot: Any, demo_db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(MainWindow, "background_from_packages", 0)
+    window = make_window(qtbot, demo_db)
+    window.tabs.setCurrentIndex(2)
+    qtbot.mouseClick(window.tabs.widget(2).cancel_button, Qt.MouseButton.LeftButton)
+    assert window.tabs.currentIndex() == 0 and not window.is_loading()
+    qtbot.wait(200)  # the cancelled work returns and is dropped
+    assert window.simulator_view is None
+    window.tabs.setCurrentIndex(2)  # asked again: built this time
+    qtbot.waitUntil(lambda: window.simulator_view is not None, timeout=20_000)

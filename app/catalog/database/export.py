@@ -28,6 +28,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection
 
 Doc = dict[str, Any]
@@ -637,6 +638,13 @@ def packages_document(conn: Connection, package_ids: set[int] | None = None) -> 
     """The ``packages`` list of the catalog document (all packages, or only ``package_ids``)."""
     with _gc_paused():
         return _packages(conn, _Names(conn), package_ids)
+
+
+def document_bytes(doc: Doc) -> bytes:
+    """The catalog file's bytes: UTF-8 JSON indented by two spaces, a newline at the end; the
+    same bytes as ``json.dumps(doc, indent=2, ensure_ascii=False)`` writes (the document holds
+    no floats), written by orjson in a tenth of the time."""
+    return orjson.dumps(doc, option=orjson.OPT_INDENT_2) + b"\n"
 
 
 def catalog_document(conn: Connection) -> Doc:

@@ -37,15 +37,35 @@ from typing import Any
 from app.catalog.document.validation import Elems, Found, order_problems
 from app.engine.problems import Problem
 
-__all__ = ["lint_catalog"]
+__all__ = ["lint_catalog", "lint_steps"]
 
 
 def lint_catalog(doc: dict[str, Any]) -> list[Problem]:
     """Every smell of a schema-valid catalog document, as warnings in document order."""
+    return order_problems(doc, [f for step in _found_steps(doc) for f in step])
+
+
+PACKAGES_PER_STEP = 500
+
+
+def lint_steps(doc: dict[str, Any]) -> Iterator[list[Problem]]:
+    """The smells in steps (the reference data, then packages ``PACKAGES_PER_STEP`` at a time,
+    then the checks across packages), each step's warnings in document order: what a view
+    shows as it goes. Together they are :func:`lint_catalog`'s list."""
+    for found in _found_steps(doc):
+        yield order_problems(doc, found)
+
+
+def _found_steps(doc: dict[str, Any]) -> Iterator[list[Found]]:
     found: list[Found] = []
 
     def warn(at: Elems, message: str) -> None:
         found.append((at, message, "warning"))
+
+    def step() -> list[Found]:
+        out = list(found)
+        found.clear()
+        return out
 
     services = {s["name"]: s for s in doc.get("services") or []}
     statuses = {s["name"]: s for s in doc.get("statuses") or []}
@@ -54,33 +74,13 @@ def lint_catalog(doc: dict[str, Any]) -> list[Problem]:
     promos = {p["code"]: p["discount"] for p in doc.get("promo_codes") or []}
 
     _lint_reference_data(doc, services, warn)
+    yield step()
     used_promos: set[str] = set()
     for i, package in enumerate(doc.get("packages") or []):
-        at: Elems = ("packages", i)
-        freqs = package.get("frequencies") or []
-        active = [f for f in freqs if f.get("active")]
-        if not package.get("enabled") and active:
-            for j, freq in enumerate(freqs):
-                if freq.get("active"):
-                    warn((*at, "frequencies", j, "active"),
-                         f"package {package['name']!r} is disabled but this frequency is "
-                         "active: it cannot be sold")
-        if package.get("enabled") and not active:
-            warn((*at, "enabled"),
-                 f"package {package['name']!r} is enabled but has no active frequency: it "
-                 "cannot be added to an account")
-        priced: set[str] = set()
-        for j, freq in enumerate(freqs):
-            fat: Elems = (*at, "frequencies", j)
-            priced |= _lint_frequency(fat, freq, services, cancelled, rate_plans, used_promos,
-                                      warn)
-            _lint_never_billed(fat, freq, promos, warn)
-        if freqs:
-            for k, name in enumerate(package.get("services") or []):
-                if name in services and name not in priced:
-                    warn((*at, "services", k),
-                         f"service {name!r} has no price in any frequency or price book of "
-                         f"package {package['name']!r}")
+        _lint_package(i, package, services, cancelled, rate_plans, used_promos, promos, warn)
+        if (i + 1) % PACKAGES_PER_STEP == 0:
+            yield step()
+    yield step()
     for i, promo in enumerate(doc.get("promo_codes") or []):
         if promo["code"] not in used_promos:
             warn(("promo_codes", i, "code"),
@@ -88,7 +88,36 @@ def lint_catalog(doc: dict[str, Any]) -> list[Problem]:
                  "account changes nothing")
     for at, message in _bundle_above_parts(doc):
         warn(at, message)
-    return order_problems(doc, found)
+    yield step()
+
+
+def _lint_package(i: int, package: Mapping[str, Any], services: Mapping[str, Any],
+                  cancelled: set[str], rate_plans: Mapping[str, Any], used_promos: set[str],
+                  promos: Mapping[str, Any], warn: Any) -> None:
+    at: Elems = ("packages", i)
+    freqs = package.get("frequencies") or []
+    active = [f for f in freqs if f.get("active")]
+    if not package.get("enabled") and active:
+        for j, freq in enumerate(freqs):
+            if freq.get("active"):
+                warn((*at, "frequencies", j, "active"),
+                     f"package {package['name']!r} is disabled but this frequency is "
+                     "active: it cannot be sold")
+    if package.get("enabled") and not active:
+        warn((*at, "enabled"),
+             f"package {package['name']!r} is enabled but has no active frequency: it "
+             "cannot be added to an account")
+    priced: set[str] = set()
+    for j, freq in enumerate(freqs):
+        fat: Elems = (*at, "frequencies", j)
+        priced |= _lint_frequency(fat, freq, services, cancelled, rate_plans, used_promos, warn)
+        _lint_never_billed(fat, freq, promos, warn)
+    if freqs:
+        for k, name in enumerate(package.get("services") or []):
+            if name in services and name not in priced:
+                warn((*at, "services", k),
+                     f"service {name!r} has no price in any frequency or price book of "
+                     f"package {package['name']!r}")
 
 
 def _lint_reference_data(doc: Mapping[str, Any], services: Mapping[str, Any], warn: Any) -> None:

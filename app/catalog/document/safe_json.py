@@ -5,6 +5,16 @@ wins), ``NaN`` and ``Infinity``, integers with thousands of digits, floats that 
 infinity, nesting deep enough to exhaust the stack, and (given bytes) UTF-16. The loader here
 refuses each of them with an :class:`ImportFailure` whose message names the source, the line and
 the column, so the window and the command line can say exactly where the file is wrong.
+
+Two paths, one answer. The fast one parses with ``orjson`` (which itself refuses invalid UTF-8,
+``NaN``/``Infinity``, overflowing floats and lone surrogates), then checks in one iterative
+walk that nothing nests deeper than allowed and that no number came back as a float (orjson
+turns integers past 64 bits into floats; the format has no floats), and compares the number of
+``:`` in the file with that in the parsed value written back: a duplicate key loses a pair, so
+the counts differ. Whenever orjson refuses or a check has any doubt, the careful path (the
+standard library's parser with a hook per object) decides and says where the fault is. A
+30,000-frequency catalog reads in about 1.4x the time of ``orjson.loads`` alone
+(``benchmarks/bench_limits.py``).
 """
 
 from __future__ import annotations
@@ -14,6 +24,8 @@ import math
 import re
 from collections.abc import Iterator
 from typing import Any
+
+import orjson
 
 from app.catalog.errors import ImportFailure
 from app.engine.problems import Problem
@@ -220,6 +232,36 @@ def _has_lone_surrogate(value: Any) -> bool:
     return False
 
 
+def _fast_checks_pass(data: bytes, value: Any, max_depth: int) -> bool:
+    """True when ``value`` (orjson's reading of ``data``) is certainly what the careful path
+    returns: nesting within ``max_depth``, no float, and no key lost to a duplicate."""
+    if type(value) is float:
+        return False
+    level = [value] if type(value) in (dict, list) else []
+    depth = 0
+    has_float = False
+    while level:
+        depth += 1
+        if depth > max_depth:
+            return False
+        deeper: list[Any] = []
+        push = deeper.append
+        for container in level:
+            values = container.values() if type(container) is dict else container
+            for item in values:
+                kind = type(item)
+                if kind is dict or kind is list:
+                    push(item)
+                elif kind is float:
+                    has_float = True
+        level = deeper
+    if has_float:
+        return False
+    if b"\\u003a" in data or b"\\u003A" in data:  # a colon written as an escape
+        return False
+    return data.count(b":") == orjson.dumps(value).count(b":")
+
+
 def _decode(data: bytes, source: str) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -262,6 +304,22 @@ def load_json_document(
             f"the document is too large ({len(data):,} bytes; the limit is {max_bytes:,} "
             f"bytes: {SIZE_REASON})",
         )
+    raw: bytes | None
+    try:
+        raw = data if isinstance(data, bytes) else data.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = None  # a lone surrogate: the careful path says where
+    if raw is not None:
+        if raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            value = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass  # the careful path says what and where
+        else:
+            if _fast_checks_pass(raw, value, max_depth):
+                return value
+            del value
     if isinstance(data, bytes):
         text = _decode(data, source)
     else:

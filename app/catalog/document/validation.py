@@ -25,6 +25,8 @@ The passes live in :mod:`~app.catalog.document.schema_pass` and
 
 from __future__ import annotations
 
+from typing import Any
+
 from app.catalog.document.rule_pass import TIERS_FIRST_ONLY, TIERS_IGNORED, _RuleChecker
 from app.catalog.document.schema_pass import _schema_problems, _validator, schema_valid_fast
 from app.catalog.document.trust import trust_findings
@@ -57,11 +59,15 @@ def validate_catalog_structure(doc: object) -> tuple[list[Problem], bool]:
     schema problems, if any, are about values only, so the rule pass ran): a caller that
     goes on to lint knows from it, without another pass, that lint can walk the document."""
     try:
-        deep = _too_deep(doc)
+        # The schema nests nothing without bound, so a document it accepts is shallow: the
+        # depth walk (a second pass over everything) is needed only before jsonschema, which
+        # recurses, explains a failure.
+        valid = schema_valid_fast(doc)
+        deep = None if valid else _too_deep(doc)
         if deep is not None:
             return [Problem(format_path(deep), f"nested too deeply (more than {MAX_DEPTH} "
                             "levels); a catalog is never this deep")], False
-        found, structural = _schema_problems(doc)
+        found, structural = ([], False) if valid else _schema_problems(doc)
         rules_ran = not structural and isinstance(doc, dict)
         if rules_ran:
             assert isinstance(doc, dict)
@@ -79,7 +85,21 @@ def validate_catalog_structure(doc: object) -> tuple[list[Problem], bool]:
 
 
 def _too_deep(doc: object) -> Elems | None:
-    """The path of a value nested deeper than MAX_DEPTH, found without recursion."""
+    """The path of a value nested deeper than MAX_DEPTH, found without recursion.
+
+    One level at a time over the containers only (no path built) says whether any is too deep;
+    only then is the path searched for."""
+    level = [doc] if isinstance(doc, dict | list) else []
+    for _depth in range(MAX_DEPTH):  # level: the containers at this many steps from the top
+        deeper: list[Any] = []
+        for container in level:
+            values = container.values() if isinstance(container, dict) else container
+            deeper.extend(v for v in values if isinstance(v, dict | list))
+        if not deeper:
+            return None
+        level = deeper
+    if not any(level):  # only empty containers at the deepest level allowed
+        return None
     stack: list[tuple[object, Elems]] = [(doc, ())]
     while stack:
         value, elems = stack.pop()

@@ -15,13 +15,14 @@ from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
+    QAbstractItemModel,
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
-from PySide6.QtGui import QColor, QShowEvent
+from PySide6.QtGui import QColor, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
 from app.catalog.database import history, store
 from app.catalog.database.store import Database
 from app.catalog.document.diff import Change, diff_catalogs
+from app.views.common.background import BackgroundTask, TaskRunner
 from app.views.common.list_table_model import ListTableModel
 from app.views.review.exports_model import ExportsModel, local_time
 
@@ -123,7 +125,7 @@ class ChangesModel(ListTableModel):
         return [tuple(self.cell(c, k) for k in range(len(COLUMNS))) for c in self.changes]
 
 
-def changes_table(model: QAbstractTableModel, parent: QWidget | None = None) -> QTableView:
+def changes_table(model: QAbstractItemModel, parent: QWidget | None = None) -> QTableView:
     """A read-only, row-selecting table over a changes (or problems) model."""
     table = QTableView(parent)
     table.setModel(model)
@@ -160,10 +162,45 @@ def summary(changes: list[Change]) -> str:
     return f"{total} change{'s' if total != 1 else ''}: " + ", ".join(parts) + "."
 
 
+def compare_exports(task: BackgroundTask, db: Database,
+                    chosen: list[history.ExportEntry]) -> tuple[str, list[Change]]:
+    """The Changes tab's work, off the GUI thread: the header and the changes. ``chosen``: the
+    exports picked (none: the last export and the catalog now; one: that export and the
+    catalog now; two or more: the oldest and the newest picked)."""
+    if len(chosen) >= 2:
+        old, new = chosen[0], chosen[-1]
+        task.report(0, 2, "reading the two exports")
+        before, after = history.documents_to_compare(db, old.number, new.number)
+        task.report(1, 2, "comparing")
+        return (f"Changes from export {old.number} ({local_time(old.exported_at)}, {old.path}) "
+                f"to export {new.number} ({local_time(new.exported_at)}, {new.path})",
+                diff_catalogs(before, after))
+    task.report(0, 3, "reading the export")
+    record = (history.export_document(db, chosen[0].number) if chosen
+              else store.last_export(db))
+    task.report(1, 3, "reading the catalog")
+    current = store.export_catalog(db)  # with its x- keys, as an export has them
+    task.report(2, 3, "comparing")
+    if record is None:
+        # an empty catalog with the same header (format, version): every object is new
+        empty = {k: v for k, v in current.items() if not isinstance(v, list)}
+        return "Never exported: everything is new", diff_catalogs(empty, current)
+    number = f"export {record.number}" if chosen else "the export"
+    return (f"Changes since {number} of {local_time(record.exported_at)} to {record.path}",
+            diff_catalogs(record.document, current))
+
+
 class ChangesView(QWidget):
     """What changed since the last export, or between the exports picked in the list above
-    (one: that export and the catalog now; two: the older and the newer). Refreshed when
-    shown and after every change."""
+    (one: that export and the catalog now; two: the older and the newer), worked out off the
+    GUI thread (a progress bar and Cancel show meanwhile); refreshed when shown and after
+    every change.
+
+    Signals:
+        compared(): the list is complete.
+    """
+
+    compared = Signal()
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -184,10 +221,18 @@ class ChangesView(QWidget):
                                       "or two exports to compare them")
         self.exports_table.selectionModel().selectionChanged.connect(
             lambda *_: self.compare())
+        self.runner = TaskRunner(self)
+        self.progress, self.cancel_button = self.runner.progress, self.runner.cancel_button
+        self.cancel_button.clicked.connect(self.cancel)
+        self.runner.done.connect(self._finished)
+        self.runner.error.connect(
+            lambda message: self.summary.setText(f"The comparison failed: {message}"))
         self.model = ChangesModel(self)
         self.table = changes_table(self.model, self)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
+        top.addWidget(self.progress)
+        top.addWidget(self.cancel_button)
         top.addWidget(self.refresh_button)
         below = QWidget(self)
         lower = QVBoxLayout(below)
@@ -224,38 +269,33 @@ class ChangesView(QWidget):
         self.compare()
 
     def refresh(self) -> None:
-        """Read the exports again (keeping the selection) and compare."""
+        """Read the exports again (keeping the selection) and compare, in the background (the
+        rows shown stay until the new ones come)."""
         chosen = [e.number for e in self.selected_exports()]
         self.exports_model.set_items(history.list_exports(self.db))
         fit_columns(self.exports_table, 180)
         self.select_exports(chosen)
 
+    def is_running(self) -> bool:
+        return self.runner.is_running()
+
     def compare(self) -> None:
         chosen = self.selected_exports()
-        if len(chosen) >= 2:
-            old, new = chosen[0], chosen[-1]
-            self.header.setText(
-                f"Changes from export {old.number} ({local_time(old.exported_at)}, {old.path}) "
-                f"to export {new.number} ({local_time(new.exported_at)}, {new.path})")
-            changes = diff_catalogs(*history.documents_to_compare(self.db, old.number,
-                                                                  new.number))
-        else:
-            record = (history.export_document(self.db, chosen[0].number) if chosen
-                      else store.last_export(self.db))
-            current = store.export_catalog(self.db)
-            if record is None:
-                self.header.setText("Never exported: everything is new")
-                # an empty catalog with the same header (format, version): every object is new
-                empty = {k: v for k, v in current.items() if not isinstance(v, list)}
-                changes = diff_catalogs(empty, current)
-            else:
-                number = f"export {record.number}" if chosen else "the export"
-                self.header.setText(f"Changes since {number} of "
-                                    f"{local_time(record.exported_at)} to {record.path}")
-                changes = diff_catalogs(record.document, current)
+        self.summary.setText("Comparing…")
+        db = self.db
+        self.runner.start(lambda t: compare_exports(t, db, chosen))
+
+    def cancel(self) -> None:
+        if self.runner.cancel():
+            self.summary.setText("Comparison cancelled.")
+
+    def _finished(self, result: tuple[str, list[Change]]) -> None:
+        header, changes = result
+        self.header.setText(header)
         self.model.set_changes(changes)
         self.summary.setText(summary(changes))
         fit_columns(self.table, 180, NAME_WIDTH)
+        self.compared.emit()
 
     def set_database(self, db: Database) -> None:
         self.db = db
@@ -270,3 +310,7 @@ class ChangesView(QWidget):
         # an export does not change the catalog: read again every time the tab is shown
         super().showEvent(event)
         self.refresh()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.cancel()

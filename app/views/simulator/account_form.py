@@ -29,9 +29,13 @@ def fill_combo(combo: QComboBox, items: list[tuple[Any, str]], current: Any,
     """Refill a combo with (value, label) items and select ``current`` without signals; a
     current value the items lack is shown anyway, labelled ``missing``."""
     combo.blockSignals(True)
-    combo.clear()
-    for value, label in items:
-        combo.addItem(label, value)
+    if getattr(combo, "_filled_with", None) != items:  # refilling thousands costs
+        combo.clear()
+        for value, label in items:
+            combo.addItem(label, value)
+        combo._filled_with = items  # type: ignore[attr-defined]
+    elif combo.count() > len(items):  # the "not in the catalog" entry of the last fill
+        combo.removeItem(combo.count() - 1)
     position = combo.findData(current)
     if position < 0 and current is not None:
         combo.addItem(missing.format(current), current)

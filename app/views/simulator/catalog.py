@@ -7,7 +7,9 @@ tables. Rebuilt whenever the catalog changes.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 Doc = dict[str, Any]
@@ -36,8 +38,10 @@ class FrequencyInfo:
     services: tuple[str, ...]
     rollup: bool
 
-    @property
+    @cached_property
     def label(self) -> str:
+        # kept: the Simulator lists tens of thousands, and a catalog edit shares the
+        # FrequencyInfo of every package it did not touch
         return f"{self.name} ({bill_frequency_label(self.bill_frequency)})"
 
     @property
@@ -71,7 +75,10 @@ class CatalogLookup:
             countries.update(book.get("countries", []))
         self.countries: list[str] = sorted(countries)
         self.frequencies: dict[str, FrequencyInfo] = {}
-        for pkg in doc.get("packages", []):
+        self._add_packages(doc.get("packages", []))
+
+    def _add_packages(self, packages: list[Doc]) -> None:
+        for pkg in packages:
             for freq in pkg.get("frequencies", []):
                 self.frequencies[freq["name"]] = FrequencyInfo(
                     name=freq["name"], package=pkg["name"], active=bool(freq.get("active")),
@@ -80,6 +87,16 @@ class CatalogLookup:
                     currencies=tuple(freq.get("currencies", [])),
                     services=tuple(pkg.get("services", [])),
                     rollup=bool(pkg.get("rollup_services")))
+
+    def replacing(self, doc: Doc, packages: list[Doc], removed: set[str]) -> CatalogLookup:
+        """The lookups of ``doc``, which differs from this one's document only in the packages
+        ``removed`` (names) and ``packages`` (documents): the rest is copied, not rebuilt."""
+        lookup = copy.copy(self)
+        lookup.doc = doc
+        gone = removed | {p["name"] for p in packages}
+        lookup.frequencies = {k: v for k, v in self.frequencies.items() if v.package not in gone}
+        lookup._add_packages(packages)
+        return lookup
 
     def minor_units(self, currency: str | None) -> int:
         return self.currencies.get(currency or "", 2)

@@ -16,7 +16,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -71,10 +71,13 @@ class SimulatorView(QWidget):
     changed = Signal(object)
     statusMessage = Signal(str)
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, parent: QWidget | None = None, *,
+                 simulation: Simulation | None = None) -> None:
         super().__init__(parent)
         self.db = db
-        self.simulation = Simulation(store.snapshot_document(db))
+        # ``simulation``: built beforehand (off the GUI thread, see SimulatorLoader)
+        self.simulation = simulation or Simulation(store.snapshot_document(db))
+        self._pending: tuple[frozenset[str], frozenset[str]] | None = None  # hidden meanwhile
         self.scenario = ScenarioDocument(self._new_document("New scenario"), self)
         self.stack = QUndoStack(self)
         self.original_name: str | None = None
@@ -270,13 +273,36 @@ class SimulatorView(QWidget):
         return outcome
 
     def on_catalog_changed(self, changes: Any = None) -> None:
-        """The catalog was edited: rebuild the engine's snapshot and recompute the bill.
+        """The catalog was edited: update the engine's snapshot and recompute the bill; while
+        the view is hidden, only remember what changed (done when next shown).
 
-        A saved scenario without unsaved edits is read again, so catalog renames (which saved
-        scenarios follow) show in the editor too."""
+        Only the packages named in ``changes`` (a ``store.Changes``) are rebuilt when nothing
+        else changed. A saved scenario without unsaved edits is read again, so catalog renames
+        (which saved scenarios follow) show in the editor too."""
         if changes is not None and not getattr(changes, "catalog", True):
             return  # only scenarios or the export history: the snapshot still holds
-        self.simulation = Simulation(store.snapshot_document(self.db))
+        kinds = frozenset(getattr(changes, "kinds", ())) if changes is not None else None
+        packages = frozenset(getattr(changes, "packages", ()))
+        if kinds is None:
+            kinds = frozenset({"everything"})
+        if self._pending is not None:
+            kinds, packages = kinds | self._pending[0], packages | self._pending[1]
+        self._pending = (kinds, packages)
+        if self.isVisible():
+            self._catch_up()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._pending is not None:
+            self._catch_up()
+
+    def _catch_up(self) -> None:
+        if self._pending is None:
+            return
+        kinds, packages = self._pending
+        self._pending = None
+        self.simulation = self.simulation.updated(store.snapshot_document(self.db), kinds,
+                                                  packages)
         self.editor.set_lookup(self.simulation.lookup)
         if self.original_name is not None and self.stack.isClean():
             try:

@@ -156,3 +156,35 @@ def test_syntax_errors_name_line_and_column() -> None:
 def test_wrong_argument_type_is_an_import_failure() -> None:
     with pytest.raises(ImportFailure):
         load_json_document(123, source="s")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text", [
+    '{"a": {"b": [1, {"k": "x:y", "k": "z"}]}}',  # the duplicate's value holds a colon
+    '{"a": 1, "b": {"c": 2}, "b": {"c": 2}}',  # duplicate at the top, equal values
+    '{"t": "10:30", "t": "10:30"}',
+])
+def test_duplicates_are_refused_however_the_colons_fall(text: str) -> None:
+    assert "duplicate key" in refused(text.encode()).message
+
+
+def test_integers_past_64_bits_stay_exact_integers() -> None:
+    doc = load_json_document(b'{"end": 18446744073709551617, "small": -9223372036854775809}',
+                             source="s")
+    assert doc == {"end": 18446744073709551617, "small": -9223372036854775809}
+    assert all(type(v) is int for v in doc.values())  # type: ignore[union-attr]
+
+
+def test_colons_inside_strings_and_escaped_colons_read_as_json_does() -> None:
+    text = '{"url": "http://x:80/a", "esc": "a\\u003ab", "k\\u003a": {"q": "\\"x\\":1"}}'
+    assert load_json_document(text.encode(), source="s") == json.loads(text)
+    assert load_json_document(text, source="s") == json.loads(text)
+
+
+def test_exactly_the_deepest_nesting_allowed_loads() -> None:
+    text = "[" * MAX_DEPTH + "]" * MAX_DEPTH
+    assert load_json_document(text.encode(), source="s") == json.loads(text)
+
+
+def test_a_document_that_is_one_huge_number_stays_exact() -> None:
+    text = "9" * 39
+    assert load_json_document(text.encode(), source="s") == int(text)

@@ -1022,3 +1022,31 @@ def test_fast_schema_check_catches_bad_values(value: str) -> None:
         usd["recurring"][0]["amounts"]["Active"] = value
     assert not schema_valid_fast(doc)
     assert next(_validator().iter_errors(doc), None) is not None
+
+
+def test_the_schema_nests_nothing_without_bound() -> None:
+    """validate_catalog skips its depth walk for documents the schema accepts: that is only
+    safe while no definition of the schema refers to itself, directly or not."""
+    schema = json.loads((Path(__file__).parents[3] / "app" / "schemas"
+                         / "catalog.schema.json").read_text("utf-8"))
+    defs = schema["$defs"]
+
+    def refs(node: Any) -> set[str]:
+        if isinstance(node, dict):
+            found = {node["$ref"].rsplit("/", 1)[1]} if "$ref" in node else set()
+            return found.union(*(refs(v) for v in node.values()))
+        if isinstance(node, list):
+            return set().union(*(refs(v) for v in node))
+        return set()
+
+    def reachable(name: str) -> set[str]:
+        seen: set[str] = set()
+        todo = list(refs(defs[name]))
+        while todo:
+            n = todo.pop()
+            if n not in seen:
+                seen.add(n)
+                todo.extend(refs(defs[n]))
+        return seen
+
+    assert [name for name in defs if name in reachable(name)] == []

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from app.catalog.database import store
 from app.cli.main import cli
 from app.views.main_window import MainWindow
-from app.views.review.checks import check_catalog
+from app.catalog.jobs import check_catalog
 from tests.views.catalog.test_tabs import (
     cell,
     choose,

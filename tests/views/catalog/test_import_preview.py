@@ -135,17 +135,22 @@ def test_the_changes_and_checks_tabs(qtbot: Any, demo_db: Any,
     assert window.tabs.currentWidget() is window.changes_view
     window.tabs.setCurrentIndex(4)
     assert isinstance(window.lint_view, LintView)
-    assert window.lint_view.model.rowCount() == 0
+    lint = window.lint_view
+    qtbot.waitUntil(lambda: not lint.is_running())
+    assert lint.model.rowCount() == 0
 
     doc = store.package_document(demo_db, "Mobile")
     doc["frequencies"][0]["active"] = False
     changes = store.save_package(demo_db, doc, original_name="Mobile")
     window._broadcast(changes)
-    assert window.lint_view.model.rowCount() == 1
+    qtbot.waitUntil(lambda: not lint.is_running() and lint.model.rowCount() == 1)
     window.tabs.setCurrentIndex(3)
-    assert window.changes_view.header.text() == "Never exported: everything is new"
+    review = window.changes_view
+    qtbot.waitUntil(lambda: not review.is_running())
+    assert review.header.text() == "Never exported: everything is new"
     assert window.export_catalog(str(Path(demo_db.location).with_name("out.json")))
-    assert window.changes_view.model.rowCount() == 0
+    qtbot.waitUntil(lambda: not review.is_running())
+    assert review.model.rowCount() == 0
 
 
 def test_preview_and_apply_validate_the_document_once(qtbot: Any, demo_db: Any,

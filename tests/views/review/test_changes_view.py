@@ -22,7 +22,12 @@ def make_view(qtbot: Any, db: Any) -> ChangesView:
     check_model(view.model)
     view.resize(900, 400)
     view.show()
+    settled(qtbot, view)
     return view
+
+
+def settled(qtbot: Any, view: ChangesView) -> None:
+    qtbot.waitUntil(lambda: not view.is_running(), timeout=20_000)
 
 
 def edit_prices(db: Any) -> store.Changes:
@@ -54,6 +59,8 @@ def test_lists_exactly_the_changes_since_the_export(qtbot: Any, demo_db: Any) ->
     assert view.model.rowCount() == 0 and view.summary.text() == "No changes."
 
     view.on_catalog_changed(edit_prices(demo_db))
+    assert view.is_running() and view.cancel_button.isVisible()
+    settled(qtbot, view)
     rows = view.model.rows()
     assert len(rows) == 4
     prices = [r for r in rows if r[2] == "changed"]
@@ -70,6 +77,7 @@ def test_lists_exactly_the_changes_since_the_export(qtbot: Any, demo_db: Any) ->
     store.record_export(demo_db, "y.json", "json", store.export_catalog(demo_db))
     view.hide()
     view.show()  # shown again (the tab is selected): read again
+    settled(qtbot, view)
     assert view.model.rowCount() == 0
     assert view.header.text().endswith(" to y.json")
 
@@ -88,6 +96,11 @@ def test_pick_any_two_exports_to_compare(qtbot: Any, demo_db: Any) -> None:
                                  store.export_catalog(demo_db))
     view = make_view(qtbot, demo_db)
     check_model(view.exports_model)
+
+    def settled() -> None:
+        qtbot.waitUntil(lambda: not view.is_running())
+
+    settled()
     listed = [[view.exports_model.cell(e, k) for k in range(6)]
               for e in view.exports_model.entries]
     assert [row[0] for row in listed] == [str(first), str(second)]
@@ -103,10 +116,12 @@ def test_pick_any_two_exports_to_compare(qtbot: Any, demo_db: Any) -> None:
         rect = table.visualRect(view.exports_model.index(row, 1))
         qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, modifier, rect.center())
     assert [e.number for e in view.selected_exports()] == [first, second]
+    settled()
     assert view.header.text().startswith(f"Changes from export {first} (")
     assert view.summary.text() == "4 changes: 1 removed, 3 changed."
     # one export picked: that export against the catalog now
     view.select_exports([first])
+    settled()
     assert view.header.text().startswith(f"Changes since export {first} of ")
     assert view.model.rowCount() == 4
     # a refresh keeps the choice

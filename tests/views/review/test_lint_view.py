@@ -1,4 +1,5 @@
-"""The Checks tab: validation problems and lint warnings of the saved catalog."""
+"""The Checks tab: validation problems and lint warnings of the saved catalog, worked out off
+the GUI thread."""
 
 from __future__ import annotations
 
@@ -18,7 +19,12 @@ def make_view(qtbot: Any, db: Any) -> LintView:
     view = LintView(db)
     qtbot.addWidget(view)
     check_model(view.model)
+    check_model(view.proxy)
     return view
+
+
+def settled(qtbot: Any, view: LintView) -> None:
+    qtbot.waitUntil(lambda: not view.is_running(), timeout=20_000)
 
 
 def deactivate_all_frequencies(db: Any, name: str) -> store.Changes:
@@ -30,21 +36,28 @@ def deactivate_all_frequencies(db: Any, name: str) -> store.Changes:
 
 def test_a_clean_catalog_has_no_problems(qtbot: Any, demo_db: Any) -> None:
     view = make_view(qtbot, demo_db)
+    settled(qtbot, view)
     assert view.model.rowCount() == 0
     assert view.summary.text() == "No problems found in the saved catalog."
+    assert not view.progress.isVisibleTo(view) and not view.cancel_button.isVisibleTo(view)
 
 
 def test_shows_the_warning_of_an_enabled_package_that_cannot_be_sold(
         qtbot: Any, demo_db: Any) -> None:
     view = make_view(qtbot, demo_db)
     view.show()
+    settled(qtbot, view)
     changes = deactivate_all_frequencies(demo_db, "Mobile")
     view.on_catalog_changed(changes)
+    assert view.is_running() and view.cancel_button.isVisible()
+    with qtbot.waitSignal(view.checked, timeout=20_000):
+        pass
     rows = view.model.rows()
     assert len(rows) == 1
-    severity, path, message = rows[0]
+    severity, path, message, frequency = rows[0]
     assert severity == "warning"
     assert path.startswith("packages[") and path.endswith("].enabled")
+    assert frequency == "Mobile"  # the package: the path points at no frequency
     assert "'Mobile' is enabled but has no active frequency" in message
     assert view.summary.text() == "0 errors, 1 warning in the saved catalog."
     assert view.model.data(view.model.index(0, 2), Qt.ItemDataRole.ToolTipRole) == message
@@ -53,13 +66,14 @@ def test_shows_the_warning_of_an_enabled_package_that_cannot_be_sold(
 def test_refreshes_when_shown_after_a_change_and_on_the_button(
         qtbot: Any, demo_db: Any) -> None:
     view = make_view(qtbot, demo_db)
+    settled(qtbot, view)
     view.on_catalog_changed(deactivate_all_frequencies(demo_db, "Mobile"))
     assert view.model.rowCount() == 0  # hidden: read when shown
     view.show()
-    assert view.model.rowCount() == 1
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1 and not view.is_running())
     deactivate_all_frequencies(demo_db, "Home Phone")
     qtbot.mouseClick(view.refresh_button, Qt.MouseButton.LeftButton)
-    assert view.model.rowCount() == 2
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2 and not view.is_running())
 
 
 def test_lists_each_problem_once_as_validate_does(qtbot: Any, db: Any, spec_catalog: Any,
@@ -80,7 +94,9 @@ def test_lists_each_problem_once_as_validate_does(qtbot: Any, db: Any, spec_cata
     prefix = f"{path}: warning: "
     from_cli = sorted(line.removeprefix(prefix) for line in result.stderr.splitlines())
     view = make_view(qtbot, db)
-    shown = sorted(f"{p}: {m}" for _s, p, m in view.model.rows())
+    view.show()
+    qtbot.waitUntil(lambda: not view.is_running() and view.model.rowCount() > 0)
+    shown = sorted(f"{p}: {m}" for _s, p, m, _f in view.model.rows())
     assert shown == from_cli
     assert len(shown) == len(set(shown)) == 2  # the ignored tiers, the unused promo code
 
@@ -99,13 +115,14 @@ def test_an_entry_names_the_place_in_the_catalogs_words_and_opens_it(
     view = window.lint_view
     assert isinstance(view, LintView)
     check_model(view.model)
+    qtbot.waitUntil(lambda: not view.is_running() and view.model.rowCount() > 0)
     rows = [view.model.data(view.model.index(r, 1)) for r in range(view.model.rowCount())]
     assert "Home Bundle Monthly › Standard › USD › Internet 100 › Tiers" in rows
     row = rows.index("Home Bundle Monthly › Standard › USD › Internet 100 › Tiers")
     tooltip = view.model.data(view.model.index(row, 1), Qt.ItemDataRole.ToolTipRole)
     assert tooltip.startswith("packages[0].frequencies[0].price_books.standard.USD.recurring[0]")
     view.table.setFocus()
-    view.table.setCurrentIndex(view.model.index(row, 2))
+    view.table.setCurrentIndex(view.proxy.index(row, 2))
     qtbot.keyClick(view.table, Qt.Key.Key_Return)
     assert window.tabs.currentIndex() == 0
     editor = window.editor
@@ -129,3 +146,41 @@ def test_a_reference_problem_opens_its_row_in_setup(qtbot: Any, db: Any,
     assert window.tabs.currentIndex() == 1
     setup = window.setup_view
     assert setup is not None and setup.kind() == "services" and setup.current_row() == 1
+
+
+def test_filters_by_severity_and_frequency_as_typed(qtbot: Any, demo_db: Any) -> None:
+    doc = store.package_document(demo_db, "Mobile")
+    doc["enabled"] = False  # its active frequencies cannot be sold: a warning on each
+    store.save_package(demo_db, doc, original_name="Mobile")
+    deactivate_all_frequencies(demo_db, "Home Phone")
+    view = make_view(qtbot, demo_db)
+    view.show()
+    settled(qtbot, view)
+    everything = view.proxy.rowCount()
+    assert everything >= 2
+    name = doc["frequencies"][0]["name"]
+    qtbot.keyClicks(view.filter_edit, name.lower())
+    shown = [view.proxy.index(r, 3).data() for r in range(view.proxy.rowCount())]
+    assert shown and all(s == name for s in shown)
+    view.filter_edit.clear()
+    assert view.proxy.rowCount() == everything
+    view.severity_combo.setCurrentIndex(view.severity_combo.findData("error"))
+    assert view.proxy.rowCount() == 0  # warnings only in this catalog
+    view.severity_combo.setCurrentIndex(view.severity_combo.findData("warning"))
+    assert view.proxy.rowCount() == everything
+
+
+def test_cancel_stops_the_checks_and_input_stays_responsive(qtbot: Any, demo_db: Any) -> None:
+    view = make_view(qtbot, demo_db)
+    view.show()
+    settled(qtbot, view)
+    view.refresh()
+    assert view.is_running()
+    qtbot.keyClicks(view.filter_edit, "Mobile")  # typing while the checks run
+    assert view.filter_edit.text() == "Mobile"
+    qtbot.mouseClick(view.cancel_button, Qt.MouseButton.LeftButton)
+    assert not view.is_running() and "cancelled" in view.summary.text()
+    assert not view.cancel_button.isVisible()
+    qtbot.mouseClick(view.refresh_button, Qt.MouseButton.LeftButton)
+    settled(qtbot, view)
+    assert view.summary.text() == "No problems found in the saved catalog."

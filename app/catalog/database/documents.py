@@ -1,0 +1,135 @@
+"""The catalog document of an open database, held in memory and patched per edit.
+
+Building the whole document of a 30,000-frequency catalog costs seconds (a full export, or
+parsing the database's cached copy); an edit of one package changes one entry of its
+``packages`` list. :class:`DocumentCache` keeps the document of each open :class:`Database`
+and the store's writes patch it: saving a package re-reads that package only (a few
+milliseconds), deleting one drops its entry, and anything wider (an import, a Setup save that
+renames objects the packages name) drops the whole document, to be read again on next use.
+
+Each patch makes a new top-level dict and a new ``packages`` list; the package documents that
+did not change are shared. A document handed out is never mutated afterwards, so a view or a
+worker thread may keep one as an immutable snapshot while the user goes on editing.
+
+The cache only sees writes made through this process's store. The database's own cached copy
+(``catalog_cache``) is still deleted by every write, so other processes never read a stale one.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from typing import Any
+
+from sqlalchemy import Connection, Table, select
+
+from app.catalog.database import export as exporter
+from app.models import schema as m
+from app.models.database import Database
+
+Doc = dict[str, Any]
+
+
+class _Entry:
+    """One database's document and where each package sits in its ``packages`` list."""
+
+    __slots__ = ("doc", "index", "revision")
+
+    def __init__(self, doc: Doc, index: dict[str, int] | None = None) -> None:
+        self.doc = doc
+        self.index: dict[str, int] = index if index is not None else {
+            p["name"]: i for i, p in enumerate(doc["packages"])}
+        self.revision = 0
+
+
+class DocumentCache:
+    """The in-memory catalog documents of the open databases (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self._entries: dict[int, _Entry] = {}
+        self._lock = threading.Lock()
+
+    def get(self, db: Database) -> Doc | None:
+        with self._lock:
+            entry = self._entries.get(id(db))
+            return None if entry is None else entry.doc
+
+    def revision(self, db: Database) -> int:
+        """A number that grows with every patch of the document of ``db`` (0: none held)."""
+        with self._lock:
+            entry = self._entries.get(id(db))
+            return 0 if entry is None else entry.revision
+
+    def put(self, db: Database, doc: Doc) -> None:
+        with self._lock:
+            if id(db) not in self._entries:
+                weakref.finalize(db, self._entries.pop, id(db), None)
+            self._entries[id(db)] = _Entry(doc)
+
+    def drop(self, db: Database) -> None:
+        with self._lock:
+            self._entries.pop(id(db), None)
+
+    def patch_packages(self, db: Database, saved: dict[str, str],
+                       deleted: frozenset[str] = frozenset()) -> None:
+        """After a committed write: read again the packages ``saved`` (``{name now: name
+        before}``, equal unless renamed) and put each where it was (a new one last, where the
+        store puts it too); drop the packages ``deleted``."""
+        with self._lock:
+            entry = self._entries.get(id(db))
+        if entry is None:
+            return
+        with db.engine.connect() as conn:
+            fresh = _packages_named(conn, set(saved))
+        with self._lock:
+            if self._entries.get(id(db)) is not entry:
+                return  # replaced meanwhile: that one is newer
+            packages: list[Doc | None] = list(entry.doc["packages"])
+            index = dict(entry.index)
+            for package in fresh:
+                name: str = package["name"]
+                position = index.pop(saved.get(name) or name, None)
+                if position is None:
+                    position = len(packages)
+                    packages.append(package)
+                else:
+                    packages[position] = package
+                index[name] = position
+            for name in deleted:
+                position = index.pop(name, None)
+                if position is not None:
+                    packages[position] = None
+            kept = [p for p in packages if p is not None]
+            doc = dict(entry.doc)
+            doc["packages"] = kept
+            patched = _Entry(doc, index if len(kept) == len(packages) else None)
+            patched.revision = entry.revision + 1
+            self._entries[id(db)] = patched
+
+    def patch_reference(self, db: Database) -> None:
+        """After a committed write of the reference lists that renamed nothing the packages
+        name: those lists read again, the packages kept."""
+        with self._lock:
+            entry = self._entries.get(id(db))
+        if entry is None:
+            return
+        with db.engine.connect() as conn:
+            reference = exporter.reference_document(conn)
+        with self._lock:
+            if self._entries.get(id(db)) is not entry:
+                return
+            patched = _Entry(dict(reference, packages=entry.doc["packages"]), entry.index)
+            patched.revision = entry.revision + 1
+            self._entries[id(db)] = patched
+
+
+def _packages_named(conn: Connection, names: set[str]) -> list[Doc]:
+    if not names:
+        return []
+    table = m.Package.__table__
+    assert isinstance(table, Table)
+    ids = set(conn.execute(select(table.c.id).where(table.c.name.in_(names))).scalars())
+    return exporter.packages_document(conn, ids) if ids else []
+
+
+documents = DocumentCache()

@@ -1,0 +1,98 @@
+"""The snapshot document held in memory: after every kind of write it is exactly the catalog
+as exported, and a package save re-reads that package only."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from app.catalog.database import export, store
+from app.catalog.errors import ImportFailure
+
+
+def held_matches_the_database(db: Any) -> None:
+    assert store.snapshot_document(db) == store.export_catalog(db)
+
+
+def test_a_price_saved_shows_in_the_held_document_without_a_full_export(
+        demo_db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = store.snapshot_document(demo_db)
+    package = store.package_document(demo_db, "Mobile")
+    row = package["frequencies"][0]["price_books"]["standard"]["USD"]["recurring"][0]
+    row["amounts"]["Active"] = "77.70"
+    full_exports: list[int] = []
+    real = export.catalog_document
+    monkeypatch.setattr(export, "catalog_document",
+                        lambda conn: full_exports.append(1) or real(conn))
+    revision = store.snapshot_revision(demo_db)
+    store.save_package(demo_db, package, original_name="Mobile")
+    after = store.snapshot_document(demo_db)
+    assert full_exports == [] and store.snapshot_revision(demo_db) == revision + 1
+    [mobile] = [p for p in after["packages"] if p["name"] == "Mobile"]
+    assert mobile == package
+    # the document handed out before is untouched: a snapshot a view may keep
+    [old] = [p for p in before["packages"] if p["name"] == "Mobile"]
+    assert old["frequencies"][0]["price_books"]["standard"]["USD"]["recurring"][0][
+        "amounts"]["Active"] != "77.70"
+    monkeypatch.undo()
+    held_matches_the_database(demo_db)
+
+
+def test_renames_new_packages_and_deletions_keep_it_exact(demo_db: Any) -> None:
+    store.snapshot_document(demo_db)
+    names = [p["name"] for p in store.snapshot_document(demo_db)["packages"]]
+    package = store.package_document(demo_db, "Mobile")
+    package["name"] = "Mobile 2026"
+    store.save_package(demo_db, package, original_name="Mobile")
+    assert [p["name"] for p in store.snapshot_document(demo_db)["packages"]] == [
+        "Mobile 2026" if n == "Mobile" else n for n in names]  # in its place
+    held_matches_the_database(demo_db)
+
+    clone = copy.deepcopy(package)
+    clone["name"] = "Mobile copy"
+    for i, freq in enumerate(clone["frequencies"]):
+        freq["name"] = f"Mobile copy {i}"
+        freq["sku"] = None
+    store.save_package(demo_db, clone)
+    assert store.snapshot_document(demo_db)["packages"][-1]["name"] == "Mobile copy"
+    held_matches_the_database(demo_db)
+
+    store.delete_frequency(demo_db, "Mobile copy 0")
+    held_matches_the_database(demo_db)
+    store.delete_package(demo_db, "Mobile copy")
+    held_matches_the_database(demo_db)
+
+
+def test_a_refused_save_leaves_the_held_document_as_the_database(demo_db: Any) -> None:
+    before = store.snapshot_document(demo_db)
+    package = store.package_document(demo_db, "Mobile")
+    package["frequencies"][0]["price_books"]["standard"]["USD"]["recurring"][0][
+        "amounts"]["Active"] = "12,50"
+    with pytest.raises(ImportFailure):
+        store.save_package(demo_db, package, original_name="Mobile")
+    assert store.snapshot_document(demo_db) is before
+    held_matches_the_database(demo_db)
+
+
+def test_setup_saves_and_imports_are_followed(demo_db: Any, demo_catalog: Any) -> None:
+    store.snapshot_document(demo_db)
+    reference = store.reference_document(demo_db)
+    reference["currencies"][0]["minor_units"] = 3
+    store.save_reference(demo_db, reference)
+    assert store.snapshot_document(demo_db)["currencies"][0]["minor_units"] == 3
+    held_matches_the_database(demo_db)
+
+    reference = store.reference_document(demo_db)
+    old = reference["services"][0]["name"]
+    reference["services"][0]["name"] = f"{old} renamed"
+    store.save_reference(demo_db, reference, renames={"services": {old: f"{old} renamed"}})
+    held_matches_the_database(demo_db)  # the packages name the service: read again
+
+    imported = copy.deepcopy(demo_catalog)
+    imported["packages"][0]["enabled"] = not imported["packages"][0]["enabled"]
+    store.import_catalog(demo_db, imported)
+    assert store.snapshot_document(demo_db)["packages"][0]["enabled"] == \
+        imported["packages"][0]["enabled"]
+    held_matches_the_database(demo_db)
