@@ -12,9 +12,9 @@ from click.testing import CliRunner
 from PySide6.QtCore import Qt
 
 from app.catalog.database import store
+from app.catalog.jobs import check_catalog
 from app.cli.main import cli
 from app.views.main_window import MainWindow
-from app.catalog.jobs import check_catalog
 from tests.views.catalog.test_tabs import (
     cell,
     choose,
