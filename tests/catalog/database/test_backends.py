@@ -115,3 +115,22 @@ def test_the_export_history_on_both_backends(backend_db: Any,
     store.record_export(backend_db, "out.json", "json", store.export_catalog(backend_db))
     last = store.last_export(backend_db)
     assert last is not None and last.document == demo_catalog
+
+
+def test_the_command_line_imports_and_exports_on_either_backend(
+        backend_target: str, tmp_path: Path, demo_catalog: dict[str, Any]) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from app.cli import cli
+
+    source = tmp_path / "demo.json"
+    source.write_text(json.dumps(demo_catalog), encoding="utf-8")
+    out = tmp_path / "out.json"
+    runner = CliRunner()
+    done = runner.invoke(cli, ["import", "--db", backend_target, str(source)])
+    assert done.exit_code == 0, done.output
+    done = runner.invoke(cli, ["export", "--db", backend_target, "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    assert json.loads(out.read_text(encoding="utf-8")) == demo_catalog
