@@ -25,8 +25,14 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy app
 
+# The suite runs the store, import/export, migration and concurrency tests on SQLite and on
+# PostgreSQL: scripts/ensure-postgres.sh starts a throwaway server (installing Debian's
+# postgresql when needed) and prints its URL; the PostgreSQL tests fail, never skip, without it.
 pytest: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n 2 -q
+	@pg_url=$$(bash scripts/ensure-postgres.sh start); \
+	CATALOG_EDITOR_TEST_PG_URL="$$pg_url" CATALOG_EDITOR_REQUIRE_PG=1 \
+	  QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n 2 -q; status=$$?; \
+	bash scripts/ensure-postgres.sh stop-if-started; exit $$status
 
 test: lint typecheck pytest
 

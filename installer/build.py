@@ -47,6 +47,10 @@ def pyinstaller_args(dist: Path, work: Path) -> list[str]:
         "--collect-data", "xmlschema",
         "--collect-submodules", "alembic",
         "--collect-submodules", "sqlalchemy.dialects.sqlite",
+        # a shared catalog on PostgreSQL: the dialect and the driver are imported by name
+        "--collect-submodules", "sqlalchemy.dialects.postgresql",
+        "--collect-submodules", "psycopg",
+        "--collect-all", "psycopg_binary",
         "--hidden-import", "PySide6.QtCharts",
         "--hidden-import", "PySide6.QtSvg",
         "--hidden-import", "PySide6.QtPrintSupport",

@@ -13,6 +13,14 @@ from typing import Any
 
 import model_testers
 import pytest
+from backends import (  # noqa: F401 - fixtures: both backends (SQLite, PostgreSQL)
+    backend,
+    backend_db,
+    backend_target,
+    open_backend,
+    pg_databases,
+    pg_template,
+)
 from shared_files import SHARED, in_ci
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

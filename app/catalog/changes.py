@@ -23,6 +23,12 @@ class Changes:
     kinds: frozenset[str] = frozenset()
     packages: frozenset[str] = frozenset()
     accounts: frozenset[str] = frozenset()
+    versions: tuple[tuple[str, int], ...] = ()
+    """``(package name, version now stored)`` of each package a save wrote."""
+
+    def version_of(self, package: str) -> int | None:
+        """The version package ``package`` has after this write (None when not written)."""
+        return dict(self.versions).get(package)
 
     @property
     def catalog(self) -> bool:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from app.engine.problems import Problem
 
-__all__ = ["ImportFailure", "InUseError", "Problem"]  # Problem: for the views, off app.engine
+# Problem: for the views, off app.engine
+__all__ = ["ConcurrentEditError", "ImportFailure", "InUseError", "Problem"]
 
 
 class ImportFailure(Exception):
@@ -26,4 +27,22 @@ class InUseError(Exception):
     def __init__(self, message: str, users: list[str] | None = None) -> None:
         self.message = message
         self.users = list(users or [])
+        super().__init__(message)
+
+
+class ConcurrentEditError(Exception):
+    """A save or delete refused because someone else saved the object since it was loaded
+    (optimistic concurrency); nothing was written and the caller keeps its edits.
+
+    ``message`` names the object, who changed it and when, the stored version and the one the
+    caller loaded (``version`` and ``expected``; ``version`` is None when it was deleted).
+    """
+
+    def __init__(self, message: str, *, what: str, version: int | None,
+                 expected: int | None, updated_by: str | None = None) -> None:
+        self.message = message
+        self.what = what
+        self.version = version
+        self.expected = expected
+        self.updated_by = updated_by
         super().__init__(message)

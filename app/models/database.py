@@ -18,12 +18,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.models import backups
+from app.models import backups, postgres
 from app.models.failures import SQLITE_HEADER, backups_hint, database_failure_message
 from app.models.sqlite_transactions import use_sqlite_transactions
 
@@ -264,14 +264,13 @@ def open_database(target: str | Path, *, create: bool = True) -> Database:
     """
     target_str = str(target)
     if _is_url(target_str):
-        url = target_str
-        engine = create_engine(url)
-        with engine.connect() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
-        _check_revision(current, target_str)
-        if current != head_revision():
-            _migrate(engine, url)
-        return Database(engine, target_str)
+        try:
+            return _open_url(target_str)
+        except DBAPIError as exc:
+            message = database_failure_message(exc, target_str)
+            if message is None:
+                raise
+            raise DatabaseError(message) from exc
     path = Path(target_str).expanduser()
     try:
         return _open_file(path, create)
@@ -280,6 +279,37 @@ def open_database(target: str | Path, *, create: bool = True) -> Database:
         if message is None:
             raise
         raise DatabaseError(message) from exc
+
+
+def _open_url(target: str) -> Database:
+    """A database server (PostgreSQL): the same models and migrations; a ``pg_dump`` backup
+    (see :mod:`app.models.postgres`) before a migration of a database that holds a catalog."""
+    if postgres.is_postgres_url(target):
+        engine = postgres.create_postgres_engine(target)
+    else:
+        engine = create_engine(target)
+    backup: Path | None = None
+    try:
+        with engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+            has_tables = bool(inspect(conn).get_table_names())
+        where = postgres.display(target)
+        if current is None and has_tables:
+            raise DatabaseError(f"{where}: this database holds tables but is not a Catalog "
+                                "Editor database (it has no schema revision); it was left "
+                                "untouched")
+        _check_revision(current, where)
+        if current != head_revision():
+            if current is not None and engine.dialect.name == "postgresql":
+                try:
+                    backup = postgres.dump_before_migration(target, current)
+                except postgres.BackupRefused as exc:
+                    raise DatabaseError(str(exc)) from exc
+            _migrate(engine, engine.url.render_as_string(hide_password=False))
+    except BaseException:
+        engine.dispose()
+        raise
+    return Database(engine, target, backup)
 
 
 def _open_file(path: Path, create: bool) -> Database:

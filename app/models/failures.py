@@ -66,6 +66,11 @@ def backups_hint(location: str) -> str:
 def database_failure_message(exc: BaseException, location: str) -> str | None:
     """One sentence for an expected database failure at ``location``; None otherwise.
     Nothing was changed in every case named here: the failed transaction was rolled back."""
+    from app.models.postgres import postgres_failure_message
+
+    on_postgres = postgres_failure_message(exc, location)
+    if on_postgres is not None:
+        return on_postgres
     kind = sqlite_kind(exc)
     if kind == "busy":
         return (f"{location}: the database is busy: another window or catalog-editor command is "

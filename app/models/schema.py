@@ -5,9 +5,9 @@ exported from the database reads exactly as it was imported. Money columns hold 
 (:class:`app.models.types.Money`) with CHECK constraints against negative amounts.
 
 Why this module is about 600 lines: it holds one typed mapping per table (42 of them) with their
-constraints. They refer to each other through foreign keys and relationships, and alembic's
-autogenerate and the models-versus-migrations test compare them as one metadata, so they stay in
-one module.
+constraints; the 15 that an administrator edits one by one carry the :class:`Versioned` stamp.
+They refer to each other through foreign keys and relationships, and alembic's autogenerate and
+the models-versus-migrations test compare them as one metadata, so they stay in one module.
 """
 
 from __future__ import annotations
@@ -47,6 +47,17 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+class Versioned:
+    """The edit stamp of an object an administrator edits on its own (a package, a reference
+    object): ``version`` grows by one with every save that changes it, ``updated_at`` (UTC) and
+    ``updated_by`` (``user@host``) say when and who. A save names the version it was loaded at
+    and is refused when the stored one has moved on (optimistic concurrency)."""
+
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    updated_by: Mapped[str | None] = mapped_column(NAME)
+
+
 def _non_negative(column: str) -> CheckConstraint:
     return CheckConstraint(f"CAST({column} AS NUMERIC) >= 0", name=f"{column}_not_negative")
 
@@ -65,7 +76,7 @@ def _opt_fk(target: str) -> Mapped[int | None]:
 # --- reference data -------------------------------------------------------------------------
 
 
-class Currency(Base):
+class Currency(Versioned, Base):
     __tablename__ = "currency"
     __table_args__ = (CheckConstraint("minor_units BETWEEN 0 AND 4", name="minor_units_range"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,7 +86,7 @@ class Currency(Base):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class PriceBook(Base):
+class PriceBook(Versioned, Base):
     __tablename__ = "price_book"
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(NAME, unique=True)
@@ -92,7 +103,7 @@ class PriceBookCountry(Base):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class Status(Base):
+class Status(Versioned, Base):
     __tablename__ = "status"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(NAME, unique=True)
@@ -100,7 +111,7 @@ class Status(Base):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class Transition(Base):
+class Transition(Versioned, Base):
     __tablename__ = "transition"
     __table_args__ = (CheckConstraint("from_status_id <> to_status_id", name="moves"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -110,7 +121,7 @@ class Transition(Base):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class Service(Base):
+class Service(Versioned, Base):
     __tablename__ = "service"
     __table_args__ = (
         CheckConstraint(
@@ -127,7 +138,7 @@ class Service(Base):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class TaxRate(Base):
+class TaxRate(Versioned, Base):
     __tablename__ = "tax_rate"
     __table_args__ = (UniqueConstraint("category", "country"), _non_negative("rate"))
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -137,7 +148,7 @@ class TaxRate(Base):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class RatePlan(Base):
+class RatePlan(Versioned, Base):
     __tablename__ = "rate_plan"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(NAME, unique=True)
@@ -158,7 +169,7 @@ class RatePlanRate(Base):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class UsageBucket(Base):
+class UsageBucket(Versioned, Base):
     __tablename__ = "usage_bucket"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(NAME, unique=True)
@@ -177,7 +188,7 @@ class UsageBucketTier(Base):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class CountingRule(Base):
+class CountingRule(Versioned, Base):
     __tablename__ = "counting_rule"
     __table_args__ = (CheckConstraint("counts IN ('packages', 'services')", name="counts_known"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -211,7 +222,7 @@ class CountingRuleStatus(Base):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class Contract(Base):
+class Contract(Versioned, Base):
     __tablename__ = "contract"
     __table_args__ = (
         CheckConstraint("term_months >= 1", name="term_positive"),
@@ -224,14 +235,14 @@ class Contract(Base):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class Company(Base):
+class Company(Versioned, Base):
     __tablename__ = "company"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(NAME, unique=True)
     position: Mapped[int] = mapped_column(default=0)
 
 
-class CustomField(Base):
+class CustomField(Versioned, Base):
     __tablename__ = "custom_field"
     __table_args__ = (
         CheckConstraint(
@@ -247,7 +258,7 @@ class CustomField(Base):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class PromoCode(Base):
+class PromoCode(Versioned, Base):
     __tablename__ = "promo_code"
     __table_args__ = (
         CheckConstraint("type IN ('fixed', 'percent', 'price')", name="type_known"),
@@ -267,7 +278,7 @@ class PromoCode(Base):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class PricePlan(Base):
+class PricePlan(Versioned, Base):
     __tablename__ = "price_plan"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(NAME, unique=True)
@@ -289,7 +300,7 @@ class PricePlanPrice(Base):
 # --- packages and package frequencies -----------------------------------------------------------
 
 
-class Package(Base):
+class Package(Versioned, Base):
     __tablename__ = "package"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(NAME, unique=True)

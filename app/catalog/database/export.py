@@ -3,13 +3,18 @@
 The document is written in the canonical form described in ``docs/catalog-format.md``: optional
 keys appear only when they differ from their default, money keeps its exact text.
 
-This module is the hot path of loading a catalog snapshot, so it reads the SQLite database
-through the DBAPI cursor rather than through SQLAlchemy rows: one raw query per table returning
-plain tuples, unpacked positionally. The stored values already are what the document holds:
+This module is the hot path of loading a catalog snapshot, so it reads the database through
+the DBAPI cursor rather than through SQLAlchemy rows: one raw query per table returning plain
+tuples, unpacked positionally. The SQL is the same on SQLite and PostgreSQL (plain ``SELECT``s;
+the one parameter list is written in the driver's own placeholder style, :func:`_placeholder`).
+The stored values already are what the document holds:
 
-* money columns (:class:`app.models.types.Money`) store the exact decimal text, returned as is;
-* dates store ``YYYY-MM-DD`` text, returned as is;
-* booleans store 0/1, turned into ``bool`` (``None`` kept for the nullable ones).
+* money columns (:class:`app.models.types.Money`) store the exact decimal text, returned as is
+  (on PostgreSQL too: the column is text, never a float);
+* dates: SQLite stores ``YYYY-MM-DD`` text, returned as is; PostgreSQL returns ``date``
+  values, written back as the same text (:attr:`_Reader.native_dates`);
+* booleans store 0/1 on SQLite (``bool`` on PostgreSQL), turned into ``bool`` (``None`` kept
+  for the nullable ones).
 
 Children are grouped under their owner in one pass (dicts of lists, keyed by the owner id) and
 every list keeps the order of its ``position`` column (then ``id``), as the importer wrote it.
@@ -55,6 +60,22 @@ def _query(conn: Connection, sql: str, params: Sequence[Any] = ()) -> Sequence[R
         return cursor.fetchall()
     finally:
         cursor.close()
+
+
+_PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+
+
+def _placeholder(conn: Connection) -> str:
+    """The DBAPI driver's positional placeholder (``?`` for sqlite3, ``%s`` for psycopg)."""
+    style = conn.dialect.paramstyle
+    if style not in _PLACEHOLDERS:
+        raise NotImplementedError(f"no positional placeholder for paramstyle {style!r}")
+    return _PLACEHOLDERS[style]
+
+
+def _iso(value: Any) -> Any:
+    """A ``date`` from a driver that returns dates as ``YYYY-MM-DD`` text (None kept)."""
+    return None if value is None else value.isoformat()
 
 
 def _lookup(conn: Connection, table: str, column: str = "name") -> Lookup:
@@ -260,8 +281,11 @@ def _promo_codes(conn: Connection, names: _Names) -> list[Doc]:
         "code, type, amount, period_months, period_days, prorate, status_id, gl_code, "
         '"start", "end"'
     )
+    native_dates = conn.dialect.name != "sqlite"
     for (code, type_, amount, period_months, period_days, prorate, status_id, gl_code,
          start, end) in _rows(conn, "promo_code", columns):  # fmt: skip
+        if native_dates:
+            start, end = _iso(start), _iso(end)
         discount: Doc = {"type": type_, "amount": amount}
         _put_if(discount, "period_months", period_months)
         _put_if(discount, "period_days", period_days)
@@ -336,8 +360,8 @@ def reference_document(conn: Connection) -> Doc:
 # --- packages -------------------------------------------------------------------------------
 
 # Which rows of each package table belong to a set of packages: the owner column, and the query
-# of the owner ids (given the package ids as ``{packages}``, a parenthesised list of
-# placeholders), one level down the ownership chain at a time.
+# of the owner ids (given the package ids as ``{packages}``, a parenthesised list of the
+# driver's placeholders), one level down the ownership chain at a time.
 _FREQUENCY_IDS = "SELECT id FROM package_frequency WHERE package_id IN {packages}"
 _CHARGES_IDS = f"SELECT id FROM frequency_charges WHERE frequency_id IN ({_FREQUENCY_IDS})"
 _RECURRING_IDS = f"SELECT id FROM recurring_price WHERE charges_id IN ({_CHARGES_IDS})"
@@ -368,13 +392,16 @@ class _Reader:
         self.conn = conn
         self.params: tuple[int, ...] = () if package_ids is None else tuple(package_ids)
         self.restricted = package_ids is not None
+        self.placeholder = _placeholder(conn)
+        self.native_dates = conn.dialect.name != "sqlite"
+        """Whether the driver returns ``date`` values (PostgreSQL) rather than text."""
 
     def rows(self, table: str, columns: str, order: str = "position, id") -> Sequence[Row]:
         """``columns`` of ``table`` in list order (``order``), restricted to the packages."""
         where = ""
         if self.restricted:
             owner, owner_ids = _OWNERS[table]
-            packages = "(" + ",".join("?" * len(self.params)) + ")"
+            packages = "(" + ",".join([self.placeholder] * len(self.params)) + ")"
             where = f" WHERE {owner} IN {owner_ids.format(packages=packages)}"
         sql = f"SELECT {columns} FROM {table}{where} ORDER BY {order}"
         return _query(self.conn, sql, self.params)
@@ -452,6 +479,7 @@ def _recurring_rows(reader: _Reader, names: _Names) -> dict[int, list[Doc]]:
 def _discounts(reader: _Reader, names: _Names) -> dict[int, list[Doc]]:
     """The discounts of every recurring row id."""
     status, promo_code = names.status, names.promo_code
+    native_dates = reader.native_dates
     by_row: dict[int, list[Doc]] = {}
     for (rec_id, kind, name, promo_code_id, gl_code, active, start, end, prorate, status_id,
          type_, amount, period_months, period_days) in reader.rows(
@@ -459,6 +487,8 @@ def _discounts(reader: _Reader, names: _Names) -> dict[int, list[Doc]]:
         'recurring_price_id, kind, name, promo_code_id, gl_code, active, "start", "end", '
         "prorate, status_id, type, amount, period_months, period_days",
     ):  # fmt: skip
+        if native_dates:
+            start, end = _iso(start), _iso(end)
         discount: Doc = {"kind": kind, "name": name}
         if kind == "promo_code":
             discount["promo_code"] = promo_code[promo_code_id]

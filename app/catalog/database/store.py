@@ -21,9 +21,12 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from app.catalog.changes import EXPORTED
 from app.catalog.changes import Changes as Changes
 from app.catalog.database import export as exporter
-from app.catalog.database import history, writer
+from app.catalog.database import history, versions, writer
 from app.catalog.database.documents import documents
+from app.catalog.database.versions import VERSION_KEY as VERSION_KEY
+from app.catalog.database.versions import ReferenceVersions
 from app.catalog.document import contract
+from app.catalog.errors import ConcurrentEditError as ConcurrentEditError
 from app.catalog.errors import ImportFailure, InUseError
 from app.engine.allocation import gc_paused
 from app.engine.problems import Problem
@@ -225,6 +228,7 @@ def import_catalog(db: Database, doc: object, *, source: str = "catalog") -> Cha
     try:
         with writing(db.engine).begin() as conn:
             _invalidate_cache(conn)
+            before = versions.max_ids(conn)
             _write_extensions(conn, checked.extensions)
             stale = writer.write_reference(conn, doc)
             writer.write_counting_rules(conn, doc, with_items=False)
@@ -242,6 +246,7 @@ def import_catalog(db: Database, doc: object, *, source: str = "catalog") -> Cha
                 [(m.CountingRule, stale_rules), (m.PackageFrequency, stale_freqs),
                  (m.Package, stale_packages), *stale],
             )
+            versions.stamp_import(conn, before)  # a deliberate overwrite: every object
     except IntegrityError as exc:
         raise ImportFailure(
             f"{source}: the database refused the catalog ({exc.orig}); nothing imported"
@@ -308,12 +313,28 @@ def _package_id(conn: Connection, name: str) -> int | None:
 
 
 def package_document(db: Database, name: str) -> Doc:
-    """One package with its frequencies, as in the catalog document. KeyError if unknown."""
+    """One package with its frequencies, as in the catalog document, for editing: it also
+    carries the version it was read at under :data:`VERSION_KEY` (an ``x-`` key, which
+    validation and export leave out), which :func:`save_package` checks. KeyError if unknown."""
     with db.engine.connect() as conn:
         pid = _package_id(conn, name)
         if pid is None:
             raise KeyError(name)
-        return exporter.packages_document(conn, {pid})[0]
+        # the version first: a save in between then makes ours look older, never newer
+        stamp = versions.package_stamp(conn, name)
+        doc = exporter.packages_document(conn, {pid})[0]
+    doc[VERSION_KEY] = stamp.version if stamp is not None else 1
+    return doc
+
+
+def reference_for_editing(db: Database) -> tuple[Doc, ReferenceVersions]:
+    """:func:`reference_document` with the version of every reference object (``{kind: {key:
+    version}}``), for :func:`save_reference`'s ``expected_versions``. The versions are read
+    first: a save in between makes them look older than the document, so the next save is
+    refused rather than overwriting it."""
+    with db.engine.connect() as conn:
+        loaded = versions.reference_versions(conn)
+        return exporter.reference_document(conn), loaded
 
 
 def frequency_users(db: Database, frequency: str) -> list[str]:
@@ -381,13 +402,23 @@ def check_package(db: Database, package: Doc, *, original_name: str | None = Non
 
 
 def save_package(db: Database, package: Doc, *, original_name: str | None = None,
-                 frequency_renames: dict[str, str] | None = None) -> Changes:
+                 frequency_renames: dict[str, str] | None = None,
+                 expected_version: int | None = None) -> Changes:
     """Create or update one package with its frequencies, in place, in one transaction.
 
     Raises :class:`ImportFailure` with every problem (paths from ``packages[0]``) when the
     package is invalid, and :class:`InUseError` when it would remove a frequency an account uses
     or change the services of a package that accounts use.
+
+    ``expected_version`` (by default the :data:`VERSION_KEY` of ``package``, as
+    :func:`package_document` gave it) is the version the package was loaded at: when someone
+    else saved or deleted it since, :class:`ConcurrentEditError` says who and when and nothing
+    is written. The returned :class:`Changes` gives the new version (``version_of``).
     """
+    package = dict(package)
+    loaded_version = package.pop(VERSION_KEY, None)
+    if expected_version is None and original_name is not None:
+        expected_version = loaded_version
     problems = _errors(check_package(db, package, original_name=original_name,
                                      frequency_renames=frequency_renames))
     if problems:
@@ -403,7 +434,9 @@ def save_package(db: Database, package: Doc, *, original_name: str | None = None
                     "create a new package (Clone as new package).", users)
     renames = {original_name: package["name"]} if original_name else None
     try:
-        with db.engine.begin() as conn:
+        with writing(db.engine).begin() as conn:  # the write lock first: check, then write
+            stamp = versions.check_package(conn, original_name or package["name"],
+                                           expected_version if original_name else None)
             _invalidate_cache(conn)
             _stale_packages, stale_freqs = writer.write_packages(
                 conn, [package], only=True, renames=renames, frequency_renames=frequency_renames)
@@ -411,16 +444,20 @@ def save_package(db: Database, package: Doc, *, original_name: str | None = None
             if users:
                 raise InUseError(f"cannot remove: {users[0]}", users)
             writer.delete_stale(conn, [(m.PackageFrequency, stale_freqs)])
+            version = versions.stamp_package(conn, package["name"], existed=stamp is not None)
     except IntegrityError as exc:
         raise ImportFailure(f"package '{package['name']}': refused by the database "
                             f"({exc.orig})") from exc
     documents.patch_packages(db, {package["name"]: original_name or package["name"]})
     names = {package["name"]} | ({original_name} if original_name else set())
-    return Changes(frozenset({"packages"}), frozenset(names))
+    return Changes(frozenset({"packages"}), frozenset(names),
+                   versions=((package["name"], version),))
 
 
-def delete_package(db: Database, name: str) -> Changes:
-    """Delete a package and its frequencies; refused while any account uses one of them."""
+def delete_package(db: Database, name: str, *, expected_version: int | None = None) -> Changes:
+    """Delete a package and its frequencies; refused while any account uses one of them, and
+    (:class:`ConcurrentEditError`) when someone else saved it since it was loaded at
+    ``expected_version``."""
     users = package_users(db, name)
     if users:
         raise InUseError(
@@ -430,7 +467,8 @@ def delete_package(db: Database, name: str) -> Changes:
     if rule_users:
         raise InUseError(f"package '{name}' is counted by counting rule '{rule_users[0]}'; "
                          "remove it from the rule first.", rule_users)
-    with db.engine.begin() as conn:
+    with writing(db.engine).begin() as conn:
+        versions.check_package(conn, name, expected_version, deleting=True)
         _invalidate_cache(conn)
         conn.execute(delete(_t(m.Package)).where(_t(m.Package).c.name == name))
     documents.patch_packages(db, {}, deleted=frozenset({name}))
@@ -457,23 +495,29 @@ def delete_frequency(db: Database, name: str) -> Changes:
             "instead.", users)
     fr = _t(m.PackageFrequency)
     pkg = _t(m.Package)
-    with db.engine.begin() as conn:
+    with writing(db.engine).begin() as conn:
         _invalidate_cache(conn)
         owner = conn.execute(select(pkg.c.name).join(fr, fr.c.package_id == pkg.c.id)
                              .where(fr.c.name == name)).scalar()
         conn.execute(delete(fr).where(fr.c.name == name))
+        if owner:
+            versions.stamp_package(conn, owner, existed=True)
     if owner:
         documents.patch_packages(db, {owner: owner})
     return Changes(frozenset({"packages"}), frozenset({owner} if owner else set()))
 
 
 def save_reference(db: Database, reference: Doc,
-                   renames: dict[str, dict[Any, Any]] | None = None) -> Changes:
+                   renames: dict[str, dict[Any, Any]] | None = None, *,
+                   expected_versions: ReferenceVersions | None = None) -> Changes:
     """Replace the reference data (every list but packages) in place, in one transaction.
 
     ``renames`` maps a kind (``"services"``) to ``{old name: new name}`` so renamed objects keep
     their identity and everything that refers to them follows. Removing an object still in use
-    raises :class:`InUseError`.
+    raises :class:`InUseError`. ``expected_versions`` (:func:`reference_versions`, read when the
+    reference data was loaded) makes a save refused with :class:`ConcurrentEditError` when
+    someone else saved, added or deleted a reference object since; every object this save
+    changes goes up one version.
     """
     with db.engine.connect() as conn:
         package_names = [r[0] for r in conn.execute(select(_t(m.Package).c.name))]
@@ -492,12 +536,16 @@ def save_reference(db: Database, reference: Doc,
     if problems:
         raise ImportFailure(f"setup: {problems[0]}", problems)
     try:
-        with db.engine.begin() as conn:
+        with writing(db.engine).begin() as conn:
+            if expected_versions is not None:
+                versions.check_reference(conn, expected_versions)
+            before = exporter.reference_document(conn)
             _invalidate_cache(conn)
             stale = writer.write_reference(conn, doc, renames=renames)
             stale_rules = writer.write_counting_rules(
                 conn, doc, renames=(renames or {}).get("counting_rules"))
             writer.delete_stale(conn, [(m.CountingRule, stale_rules), *stale])
+            versions.stamp_reference(conn, before, doc, renames)
     except IntegrityError as exc:
         raise InUseError(
             "setup: an object you removed is still used by a package, a price or an account "

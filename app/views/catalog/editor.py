@@ -28,7 +28,7 @@ from app.catalog import jobs
 from app.catalog.database import editing, store
 from app.catalog.database.store import Database
 from app.catalog.document.paths import parse_path
-from app.catalog.errors import ImportFailure, InUseError
+from app.catalog.errors import ConcurrentEditError, ImportFailure, InUseError
 from app.views.catalog.frequency_panel import FrequencyPanel
 from app.views.catalog.package_form import PackageForm
 from app.views.catalog.packages_model import summary_of
@@ -488,12 +488,17 @@ class CatalogEditor(QSplitter):
         except InUseError as exc:
             QMessageBox.warning(self, "Not saved", exc.message)
             return False
+        except ConcurrentEditError as exc:  # someone else saved it: keep the draft as it is
+            self.statusMessage.emit(f"Not saved: {exc.message}")
+            QMessageBox.warning(self, "Not saved: changed by someone else", exc.message)
+            return False
         except jobs.DatabaseFailure as exc:
             from app.views.main_window import database_failure
 
             QMessageBox.warning(self, "Not saved", database_failure(exc, self.db))
             return False
         draft.mark_saved()
+        draft.doc[store.VERSION_KEY] = changes.version_of(draft.doc["name"])
         self.stack.setClean()
         self.users = store.package_users(self.db, draft.doc["name"])
         self._update_tree()
@@ -643,8 +648,9 @@ class CatalogEditor(QSplitter):
             return
         doc = self.draft.document()
         try:
-            changes = store.delete_package(self.db, name)
-        except InUseError as exc:
+            changes = store.delete_package(self.db, name,
+                                           expected_version=doc.get(store.VERSION_KEY))
+        except (InUseError, ConcurrentEditError) as exc:
             QMessageBox.warning(self, f"Cannot delete {what}", exc.message)
             return
         row = self.panel.model.row_of_key(self.draft_key) if self.draft_key else None
@@ -661,7 +667,7 @@ class CatalogEditor(QSplitter):
         """Undo of a package deletion: write it back, show it."""
         try:
             changes = store.save_package(self.db, doc)
-        except (ImportFailure, InUseError) as exc:
+        except (ImportFailure, InUseError, ConcurrentEditError) as exc:
             QMessageBox.warning(self, "Cannot restore the package", exc.message)
             return
         self._load_tree()

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from app.catalog.database import store
 from app.catalog.database.store import Database
 from app.catalog.document import reference_edit
-from app.catalog.errors import ImportFailure, InUseError, Problem
+from app.catalog.errors import ConcurrentEditError, ImportFailure, InUseError, Problem
 from app.views.common.fields import ErrorLabel, note
 from app.views.common.icons import icon
 from app.views.setup.delegates import SetupDelegate
@@ -60,6 +60,7 @@ class SetupView(QWidget):
         self.stack: QUndoStack = self.editor.stack  # the window adds it to its undo group
         self._package_docs: list[dict[str, Any]] | None = None
         self._own_changes: object = None
+        self._versions: dict[str, dict[Any, int]] | None = None  # as loaded: Save checks them
         self._last_row = 0
 
         # --- left: the kinds ---------------------------------------------------------------
@@ -210,7 +211,7 @@ class SetupView(QWidget):
     def reload(self) -> None:
         """Read the reference data from the database again (unsaved edits are dropped)."""
         kind, row = self.model.kind, self.current_row()
-        reference = store.reference_document(self.db)
+        reference, self._versions = store.reference_for_editing(self.db)
         packages = [p.name for p in store.package_summaries(self.db)]
         self._package_docs = None
         self.editor.load(reference, packages)
@@ -225,7 +226,11 @@ class SetupView(QWidget):
         self.table.setFocus()  # an open cell editor commits on losing focus
         draft = self.editor.draft
         try:
-            changes = store.save_reference(self.db, draft.document(), renames=draft.renames())
+            changes = store.save_reference(self.db, draft.document(), renames=draft.renames(),
+                                           expected_versions=self._versions)
+        except ConcurrentEditError as exc:  # someone else saved: the edits stay
+            self.show_message(f"Not saved: {exc.message}")
+            return False
         except ImportFailure as exc:
             self.show_message(
                 f"Not saved: {len(exc.problems) or 1} problem(s). Click one to go to it."
@@ -262,8 +267,8 @@ class SetupView(QWidget):
             # (a renamed package shows in the counting rules that count it)
             if self.is_dirty() and kinds & set(store.REFERENCE_KINDS):
                 self.show_message(
-                    "The catalog changed outside Setup. Save keeps your version; "
-                    "Discard shows the catalog's."
+                    "The catalog changed outside Setup. Discard shows the catalog's; Save "
+                    "is refused if it changed what Setup shows."
                 )
             elif not self.is_dirty():
                 self.reload()

@@ -252,6 +252,7 @@ def test_catalog_edits_reach_the_bill(qtbot: Any, demo_db: Any, answers: Answers
     view.on_catalog_changed(changes)
     assert line_price() == "77.70"
 
+    package[store.VERSION_KEY] = changes.version_of("Mobile")  # saved again, as the editor does
     package["frequencies"][0]["active"] = False  # no longer sold: billed, with a note
     view.on_catalog_changed(store.save_package(demo_db, package, original_name="Mobile"))
     assert view.outcome is not None and view.outcome.bill is not None
