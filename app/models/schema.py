@@ -520,6 +520,7 @@ class Account(Base):
     bill_day: Mapped[int] = mapped_column(default=1)
     price_plan_id: Mapped[int | None] = _opt_fk("price_plan.id")
     position: Mapped[int] = mapped_column(default=0)
+    periods: Mapped[int | None]  # the simulator's horizon for this scenario (None: default)
 
 
 class AccountPromoCode(Base):
