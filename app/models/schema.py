@@ -222,6 +222,7 @@ class Contract(Base):
     term_months: Mapped[int]
     early_termination_fee: Mapped[Decimal] = mapped_column(Money)
     position: Mapped[int] = mapped_column(default=0)
+    gl_code: Mapped[str | None] = mapped_column(NAME)  # of the early termination fee
 
 
 class Company(Base):

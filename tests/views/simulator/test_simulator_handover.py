@@ -214,3 +214,23 @@ def test_a_scenario_without_a_horizon_still_loads_and_saves(demo_db: Any) -> Non
     with pytest.raises(Exception, match="simulation"):
         accounts.save_account(demo_db, doc, doc["account"]["name"])
 
+
+
+def test_the_early_termination_fee_has_the_contracts_gl_code(qtbot: Any, view: SimulatorView,
+                                                             demo_db: Any) -> None:
+    from app.catalog.database import store
+
+    contract = next(c for c in store.snapshot_document(demo_db)["contracts"]
+                    if c["name"] == "12-month agreement")
+    assert contract["gl_code"] == "4800"  # kept by the database, given back by the export
+    # Internet 500 on the annual frequency (a 12-month agreement), cancelled in February
+    view.scenario.set(("packages", 0, "frequency"), "Fiber Internet Annual")
+    view.scenario.set(("packages", 0, "services"),
+                      view.scenario.doc["packages"][0]["services"][:1])
+    view.scenario.set(("packages", 0, "cancelled"), "2026-02-15")
+    view.recompute()
+    row = _row(view, kind="contract_fee")
+    model = view.bill_panel.lines_model
+    assert model.index(row, model.columns().index("GL code")).data() == "4800"
+    assert "GL code" in _click(qtbot, view, row) and "4800" in view.bill_panel.explanation \
+        .toPlainText()
