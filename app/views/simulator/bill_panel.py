@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QStackedWidget,
@@ -332,6 +333,8 @@ class BillPanel(QWidget):
         self.notes.hide()
         self.timing = QLabel()
         self.timing.setStyleSheet("color: #777;")
+        self.timing.setMinimumWidth(0)
+        self.timing.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self.problems_model = ProblemsModel(self)
         self.problems_view = QListView()
@@ -372,8 +375,6 @@ class BillPanel(QWidget):
         show_label.setBuddy(self.period_combo)
         bar.addWidget(show_label)
         bar.addWidget(self.period_combo, 1)
-        bar.addWidget(self.detailed_button)
-        bar.addWidget(self.printed_button)
 
         bill_page = QWidget()
         bill_layout = QVBoxLayout(bill_page)
@@ -399,7 +400,11 @@ class BillPanel(QWidget):
         self.stack.addWidget(self.tabs)
         self.stack.addWidget(problems_page)
 
+        # The view toggle sits with the exports, not in the top bar: one row each stays under
+        # about 500 px, so the Simulator fits a 1024-px-wide window.
         exports = QHBoxLayout()
+        exports.addWidget(self.detailed_button)
+        exports.addWidget(self.printed_button)
         exports.addWidget(self.timing, 1)
         exports.addWidget(self.pdf_button)
         exports.addWidget(self.csv_button)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -92,9 +93,13 @@ class SimulatorView(QWidget):
         self.bill_panel = BillPanel()
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title.setWordWrap(True)  # a long name wraps rather than widening the window
         self.save_button = QPushButton("&Save")
-        self.undo_button = QPushButton("Undo")
-        self.redo_button = QPushButton("Redo")
+        # tool buttons: narrower than push buttons, so the Simulator fits a 1024-px window
+        self.undo_button = QToolButton()
+        self.undo_button.setText("Undo")
+        self.redo_button = QToolButton()
+        self.redo_button.setText("Redo")
         self.status = QLabel()
         self.status.setWordWrap(True)
         self._build()
