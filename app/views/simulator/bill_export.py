@@ -113,7 +113,7 @@ def _invoice_page(bill: Doc, scenario: Doc, minor_units: int, today: dt.date | N
     taxes = [ln for ln in lines if ln.get("kind") == "tax"]
     parts.append("<table width='100%' cellspacing='0' cellpadding='4' "
                  "style='border-collapse: collapse;'>")
-    parts.append("<tr style='background:#e8eaf6'><th align='left'>Description</th>"
+    parts.append("<tr style='background:#e8eaf6'><th align='left' width='36%'>Description</th>"
                  "<th align='left' style='white-space: nowrap'>Service dates</th><th align='left'>Kind</th>"
                  "<th align='right'>Qty</th><th align='right' style='white-space: nowrap'>Unit price</th>"
                  "<th align='right'>Amount</th></tr>")
