@@ -111,23 +111,23 @@ def _invoice_page(bill: Doc, scenario: Doc, minor_units: int, today: dt.date | N
         lines = period.get("lines", [])
     charges = [ln for ln in lines if ln.get("kind") != "tax"]
     taxes = [ln for ln in lines if ln.get("kind") == "tax"]
-    parts.append("<table width='100%' cellspacing='0' cellpadding='4' "
-                 "style='border-collapse: collapse;'>")
-    parts.append("<tr style='background:#e8eaf6'><th align='left' width='36%'>Description</th>"
-                 "<th align='left' style='white-space: nowrap'>Service dates</th><th align='left'>Kind</th>"
-                 "<th align='right'>Qty</th><th align='right' style='white-space: nowrap'>Unit price</th>"
-                 "<th align='right'>Amount</th></tr>")
+    parts.append("<table width='100%' cellspacing='0' cellpadding='3' "
+                 "style='border-collapse: collapse; font-size: 9pt;'>")
+    parts.append("<tr style='background:#e8eaf6'>"
+                 "<th align='left' width='26%'>Description</th>"
+                 "<th align='left' width='24%'>Service dates</th>"
+                 "<th align='left' width='15%'>Kind</th><th align='right' width='7%'>Qty</th>"
+                 "<th align='right' width='14%'>Unit price</th>"
+                 "<th align='right' width='14%'>Amount</th></tr>")
     for line in charges:
         description = escape(str(line.get("description") or line.get("service")
                                  or line.get("package") or ""))
         parts.append(
-            f"<tr><td>{description}</td><td style='white-space: nowrap'>{escape(service_dates(line))}</td>"
-            f"<td style='white-space: nowrap'>{escape(kind_label(line.get('kind')))}</td>"
+            f"<tr><td>{description}</td><td>{escape(service_dates(line))}</td>"
+            f"<td>{escape(kind_label(line.get('kind')))}</td>"
             f"<td align='right'>{escape(quantity_text(line.get('quantity')))}</td>"
-            f"<td align='right' style='white-space: nowrap'>"
-            f"{_money(line.get('unit_price', 0), currency, minor_units)}</td>"
-            f"<td align='right' style='white-space: nowrap'>{_money(line.get('amount', 0), currency, minor_units)}"
-            "</td></tr>")
+            f"<td align='right'>{_money(line.get('unit_price', 0), currency, minor_units)}</td>"
+            f"<td align='right'>{_money(line.get('amount', 0), currency, minor_units)}</td></tr>")
     parts.append(f"<tr><td colspan='5' align='right'>Subtotal</td><td align='right'>"
                  f"{_money(period.get('subtotal', 0), currency, minor_units)}</td></tr>")
     for line in taxes:
