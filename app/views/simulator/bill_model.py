@@ -216,9 +216,10 @@ class BillLinesModel(QAbstractTableModel):
         if column == "Period":
             assert self.bill is not None
             return str(self.bill["periods"][period_index].get("start", ""))
-        if column == "Kind":
-            included = line.get("tax_inclusive") or line.get("included")
-            return kind_label(line.get("kind")) + (" (included)" if included else "")
+        included_tax = line.get("kind") == "tax" and bool(
+            line.get("tax_inclusive") or line.get("included"))
+        if column == "Kind":  # a tax-inclusive charge says so in its explanation
+            return kind_label(line.get("kind")) + (" (included)" if included_tax else "")
         if column == "Package":
             return line.get("package") or ""
         if column == "Service":
@@ -234,7 +235,7 @@ class BillLinesModel(QAbstractTableModel):
         if column == "Qty":
             return quantity_text(line.get("quantity"))
         if column == "Unit price":
-            return self.money(line.get("unit_price"))
+            return "" if included_tax else self.money(line.get("unit_price"))
         if column == "Amount":
             if line.get("kind") == "tax" and (line.get("tax_inclusive") or line.get("included")):
                 return f"({self.money(line.get('amount'))}) incl."  # already in the prices

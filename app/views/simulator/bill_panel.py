@@ -62,6 +62,7 @@ from app.views.simulator.scenario import describe_path, parse_path
 
 Index = QModelIndex | QPersistentModelIndex
 MAX_COLUMN_WIDTH = 200
+PACKAGE_COLUMN_WIDTH = 130  # the service names (beside it) need the room more
 
 PRICE_SOURCES = {
     "account_service": "the custom price set on the account-service (rule 1)",
@@ -509,7 +510,8 @@ class BillPanel(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         self.lines_view.resizeColumnsToContents()
         for column in range(header.count()):  # long names elide; the tooltip has them whole
-            header.resizeSection(column, min(header.sectionSize(column), MAX_COLUMN_WIDTH))
+            widest = PACKAGE_COLUMN_WIDTH if columns[column] == "Package" else MAX_COLUMN_WIDTH
+            header.resizeSection(column, min(header.sectionSize(column), widest))
         for name in ("Service", "Description"):  # the names take the room left
             if name in columns:
                 header.setSectionResizeMode(columns.index(name), QHeaderView.ResizeMode.Stretch)
