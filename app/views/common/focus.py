@@ -5,6 +5,7 @@ not the order in which the widgets happened to be created."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
@@ -39,8 +40,8 @@ def _layout_items(layout: QLayout) -> Iterator[QWidget | QLayout]:
     indexes: list[int] = list(range(layout.count()))
     if isinstance(layout, QGridLayout):
         def place(i: int) -> tuple[int, int]:
-            row, column, _rows, _columns = layout.getItemPosition(i)
-            return row, column
+            position: Any = layout.getItemPosition(i)  # row, column, row span, column span
+            return int(position[0]), int(position[1])
         indexes.sort(key=place)
     for i in indexes:
         item = layout.itemAt(i)
@@ -68,7 +69,9 @@ def focus_chain(root: QWidget) -> list[QWidget]:
 def _collect_children(widget: QWidget, out: list[QWidget]) -> None:
     if isinstance(widget, QTabWidget):
         for i in range(widget.count()):
-            _collect(widget.widget(i), out)
+            page = widget.widget(i)
+            if page is not None:
+                _collect(page, out)
         return
     if isinstance(widget, QScrollArea):
         inner = widget.widget()
@@ -77,7 +80,9 @@ def _collect_children(widget: QWidget, out: list[QWidget]) -> None:
         return
     if isinstance(widget, (QSplitter, QStackedWidget)):
         for i in range(widget.count()):
-            _collect(widget.widget(i), out)
+            child = widget.widget(i)
+            if child is not None:
+                _collect(child, out)
         return
     layout = widget.layout()
     if layout is not None:

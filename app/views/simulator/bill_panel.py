@@ -242,10 +242,10 @@ class HorizonSpin(QSpinBox):
         self.lineEdit().textEdited.connect(self._edited)
         self.valueChanged.connect(lambda _v: self.refused.emit(""))
 
-    def validate(self, text: str, pos: int) -> QValidator.State:  # noqa: D102 (Qt API)
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         if _out_of_range(text):
-            return QValidator.State.Intermediate  # kept as typed, not applied
-        return super().validate(text, pos)  # type: ignore[return-value]
+            return QValidator.State.Intermediate, text, pos  # kept as typed, not applied
+        return super().validate(text, pos)
 
     def _edited(self, text: str) -> None:
         self._typed = text.strip() if _out_of_range(text) else ""
