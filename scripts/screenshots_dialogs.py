@@ -3,8 +3,8 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots_dialogs.py [OUT_DIR]
 
 Writes dialog-tiers.png, dialog-discounts.png, dialog-usage-bucket.png, dialog-settings.png,
-dialog-transition.png, setup.png and setup-rate-plans.png (default: docs/screenshots/). The
-dialogs get exactly what the editor hands them for the demo's packages.
+dialog-transition.png, setup.png, setup-rate-plans.png and setup-contracts.png (default:
+docs/screenshots/). The dialogs get exactly what the editor hands them for the demo's packages.
 """
 
 from __future__ import annotations
@@ -148,6 +148,9 @@ def main(out: Path) -> None:
     setup.select_kind("rate_plans")
     setup.select_row(0)
     _save(setup, out, "setup-rate-plans.png")
+    setup.select_kind("contracts")
+    setup.select_row(0)
+    _save(setup, out, "setup-contracts.png")
     db.close()
 
 

@@ -6,7 +6,10 @@ Loads the demo catalog into a temporary database, opens the Simulator with the d
 (two packages, a mid-month activation, a suspension, a promo code, usage) over three months,
 and writes to ``docs/screenshots/`` (or OUT_DIR):
 
-* ``simulator.png``: the detailed bill with a discount line explained;
+* ``simulator.png``: the detailed bill with a prorated line explained (its days in the formula);
+* ``simulator-transition.png``: a transition charge, naming the account-service it belongs to;
+* ``simulator-included-tax.png``: tax included in the prices, shown as included;
+* ``simulator-narrow.png``: the Simulator 1000 px wide, a refused number of periods;
 * ``simulator-printed.png``: the customer's printed view of one period (rollup package);
 * ``simulator-chart.png``: the chart of the total per period by kind;
 * ``simulator-problem.png``: a status timeline out of order, shown at the row at fault;
@@ -23,7 +26,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QLocale  # noqa: E402
+from PySide6.QtCore import QLocale, Qt  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.catalog.database import store  # noqa: E402
@@ -54,12 +58,40 @@ def main(argv: list[str]) -> int:
         app.processEvents()
         panel = view.bill_panel
         model = panel.lines_model
-        discount = next((r for r in range(model.rowCount())
-                         if model.index(r, 0).data(LINE_ROLE)["kind"] == "discount"), 0)
-        panel.select_line(discount)
-        panel.lines_view.scrollTo(model.index(discount, 0))
+        prorated = next((r for r in range(model.rowCount())
+                         if model.index(r, 0).data(LINE_ROLE).get("days") not in (None, 31)
+                         and model.index(r, 0).data(LINE_ROLE)["kind"] == "recurring"
+                         and model.index(r, 0).data(LINE_ROLE)["amount"] != "0.00"), 0)
+        panel.select_line(prorated)
+        panel.lines_view.scrollTo(model.index(prorated, 0))
         app.processEvents()
         view.grab().save(str(out / "simulator.png"))
+
+        transition = next((r for r in range(model.rowCount())
+                           if model.index(r, 0).data(LINE_ROLE)["kind"] == "transition"), 0)
+        panel.select_line(transition)
+        panel.lines_view.scrollTo(model.index(transition, 0))
+        app.processEvents()
+        view.grab().save(str(out / "simulator-transition.png"))
+
+        included = next((r for r in range(model.rowCount())
+                         if model.index(r, 0).data(LINE_ROLE)["kind"] == "tax"
+                         and model.index(r, 0).data(LINE_ROLE).get("tax_inclusive")), 0)
+        panel.select_line(included)
+        panel.lines_view.scrollTo(model.index(included, 0))
+        app.processEvents()
+        view.grab().save(str(out / "simulator-included-tax.png"))
+
+        view.resize(1000, 700)  # a 1024-px-wide screen
+        spin = panel.periods_spin
+        spin.setFocus()
+        spin.lineEdit().selectAll()
+        QTest.keyClicks(spin, "2000")
+        QTest.keyClick(spin, Qt.Key.Key_Return)
+        app.processEvents()
+        view.grab().save(str(out / "simulator-narrow.png"))
+        view.resize(*SIZE)
+        app.processEvents()
 
         panel.period_combo.setCurrentIndex(1)
         panel.printed_button.click()
@@ -95,7 +127,8 @@ def main(argv: list[str]) -> int:
         view.grab().save(str(out / "simulator-problem.png"))
         view.close()
         db.close()
-    for name in ("simulator.png", "simulator-printed.png", "simulator-chart.png",
+    for name in ("simulator.png", "simulator-transition.png", "simulator-included-tax.png",
+                 "simulator-narrow.png", "simulator-printed.png", "simulator-chart.png",
                  "simulator-problem.png", "invoice-page1.png"):
         print(out / name)
     return 0

@@ -26,6 +26,10 @@ class BillLine:
     package's name when the package rolls its services up on the printed invoice;
     ``account_package`` is the index of the account-package in the scenario. A tax line with
     ``tax_inclusive`` is informational: its amount is already inside the lines it covers.
+    ``days`` of ``period_days`` is the proration of a prorated line (its amount is
+    ``quantity x unit_price x days / period_days``); ``account_service`` names the service of
+    the account-service a transition or penalty belongs to (``service`` is the fee service it is
+    charged on).
     """
 
     package: str | None
@@ -49,6 +53,9 @@ class BillLine:
     account_package: int | None = None
     tax_category: str | None = None
     tax_inclusive: bool = False
+    days: int | None = None
+    period_days: int | None = None
+    account_service: str | None = None
 
     @property
     def counts_in_total(self) -> bool:
@@ -137,6 +144,8 @@ def printed_lines(period: BillPeriod, minor_units: int) -> list[dict[str, Any]]:
                 sums[key] = ZERO
                 printed.append(entry)
             sums[key] += line.amount
+            if line.kind != "discount":  # a discount's dates are its period's, not service's
+                _widen_dates(rolled[key], line)
             continue
         printed.append({
             "description": line.description or line.service or line.kind,
@@ -146,9 +155,22 @@ def printed_lines(period: BillPeriod, minor_units: int) -> list[dict[str, Any]]:
             "amount": format_amount(line.amount, minor_units),
             **({"included": True} if line.kind == "tax" and line.tax_inclusive else {}),
         })
+        _widen_dates(printed[-1], line)
     for key, entry in rolled.items():
         entry["unit_price"] = entry["amount"] = format_amount(sums[key], minor_units)
     return printed
+
+
+def _widen_dates(entry: dict[str, Any], line: BillLine) -> None:
+    """Give a printed line the service dates ``from``/``to`` it covers (the widest of the
+    lines it stands for)."""
+    if line.start is None or line.end is None:
+        return
+    start, end = line.start.isoformat(), line.end.isoformat()
+    if "from" not in entry or start < entry["from"]:
+        entry["from"] = start
+    if "to" not in entry or end > entry["to"]:
+        entry["to"] = end
 
 
 def line_to_document(line: BillLine, minor_units: int) -> dict[str, Any]:
@@ -168,8 +190,13 @@ def line_to_document(line: BillLine, minor_units: int) -> dict[str, Any]:
         value = getattr(line, key)
         if value is not None:
             doc[key] = value
-    if line.kind == "tax":
+    if line.kind == "tax" or line.tax_inclusive:
         doc["tax_inclusive"] = line.tax_inclusive
+    if line.days is not None and line.period_days is not None:
+        doc["days"] = line.days
+        doc["period_days"] = line.period_days
+    if line.account_service is not None:
+        doc["account_service"] = line.account_service
     return doc
 
 

@@ -324,7 +324,8 @@ def _catalog(doc: Mapping[str, Any], check: bool) -> Catalog:
     contracts = {
         c["name"]: Contract(c["name"], int(c["term_months"]),
                             ld.money(c["early_termination_fee"],
-                                     f"contracts[{i}].early_termination_fee"))
+                                     f"contracts[{i}].early_termination_fee"),
+                            c.get("gl_code"))
         for i, c in enumerate(doc.get("contracts", []))
     }
 

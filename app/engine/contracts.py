@@ -50,7 +50,7 @@ def contract_line(here: PackagePeriod, termination: EarlyTermination) -> BillLin
     run = here.run
     return BillLine(
         here.frequency.name, None, None, "contract_fee", None, ONE, fee, round_money(fee, run.q),
-        None, None,
+        contract.gl_code, None,
         f"early termination: contract '{contract.name}' ({contract.term_months} months from "
         f"{here.ap.start}, ends {termination.term_end}) cancelled on {termination.cancelled}, "
         f"fee {run.money(fee)}",

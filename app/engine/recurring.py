@@ -87,7 +87,7 @@ def recurring_lines(here: PackagePeriod, svc: AccountService, terms: ServiceTerm
                 frequency.name, svc.service, svc.id, "recurring", status, priced.quantity, unit,
                 charged, terms.gl_code, price.source, f"{span}, {priced.text}{note}",
                 svc.service, start, end, None, None, price.book, here.rollup, here.ap.index,
-                terms.tax_category, terms.tax_inclusive,
+                terms.tax_category, terms.tax_inclusive, days, p_days,
             ))
             if keep:
                 segments.append(Segment(start, end, status, full, quantity, charged))
@@ -108,7 +108,7 @@ def recurring_lines(here: PackagePeriod, svc: AccountService, terms: ServiceTerm
                 f"{span}, {price.label}, bracket tier {i + 1} ({tier_span(tiers, i)}) "
                 f"{run.money(unit)}{units_text(quantity)}: {counted} units {how}{note}",
                 svc.service, start, end, i + 1, None, price.book, here.rollup, here.ap.index,
-                terms.tax_category, terms.tax_inclusive,
+                terms.tax_category, terms.tax_inclusive, days, p_days,
             ))
         else:
             before, total = same_service_units(catalog, run.by_service[svc.service], svc, start)
@@ -127,7 +127,7 @@ def recurring_lines(here: PackagePeriod, svc: AccountService, terms: ServiceTerm
                     f"{units_text(piece.units)}: units {piece.first}-{piece.last} of {total} "
                     f"'{svc.service}' units on the account on {start}{note}",
                     svc.service, start, end, piece.level + 1, None, price.book, here.rollup,
-                    here.ap.index, terms.tax_category, terms.tax_inclusive,
+                    here.ap.index, terms.tax_category, terms.tax_inclusive, days, p_days,
                 ))
         if keep:
             segments.append(Segment(start, end, status, full, quantity, charged))
@@ -182,4 +182,5 @@ def discount_lines(here: PackagePeriod, svc: AccountService, terms: ServiceTerms
             f"in {here.span}",
             d.name, period.start, period.end, None, d.name, terms.row_book, here.rollup,
             here.ap.index, terms.tax_category, terms.tax_inclusive,
+            found.days if d.prorate else None, here.p_days if d.prorate else None,
         ))

@@ -99,6 +99,7 @@ class Contract:
     name: str
     term_months: int
     early_termination_fee: Decimal
+    gl_code: str | None = None  # of the early termination fee line
 
 
 @dataclass(frozen=True, slots=True)

@@ -119,7 +119,7 @@ def transition_lines(here: PackagePeriod, svc: AccountService, terms: ServiceTer
                 f"{move.day} by {svc.service} ({svc.id}), charged on '{fee.name}', {label} "
                 f"{run.money(tc.amount)}",
                 fee.name, move.day, move.day + ONE_DAY, None, None, book, rollup, index,
-                fee.tax_category, fee.tax_inclusive,
+                fee.tax_category, fee.tax_inclusive, account_service=svc.service,
             ))
         for crossing in crossings:
             assert penalty is not None
@@ -134,5 +134,5 @@ def transition_lines(here: PackagePeriod, svc: AccountService, terms: ServiceTer
                 f"{penalty.describe()} without '{transition.name}' (threshold crossed on "
                 f"{crossing.day}), {label} {run.money(penalty.amount)}",
                 f"{fee.name} (penalty)", crossing.day, crossing.day + ONE_DAY, None, None, book,
-                rollup, index, fee.tax_category, fee.tax_inclusive,
+                rollup, index, fee.tax_category, fee.tax_inclusive, account_service=svc.service,
             ))

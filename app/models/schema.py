@@ -233,6 +233,7 @@ class Contract(Versioned, Base):
     term_months: Mapped[int]
     early_termination_fee: Mapped[Decimal] = mapped_column(Money)
     position: Mapped[int] = mapped_column(default=0)
+    gl_code: Mapped[str | None] = mapped_column(NAME)  # of the early termination fee
 
 
 class Company(Versioned, Base):
@@ -531,6 +532,7 @@ class Account(Base):
     bill_day: Mapped[int] = mapped_column(default=1)
     price_plan_id: Mapped[int | None] = _opt_fk("price_plan.id")
     position: Mapped[int] = mapped_column(default=0)
+    periods: Mapped[int | None]  # the simulator's horizon for this scenario (None: default)
 
 
 class AccountPromoCode(Base):

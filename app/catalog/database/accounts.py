@@ -172,6 +172,7 @@ def _account_document(conn: Connection, account_id: int) -> Doc:
             "price_plan": None if row.price_plan_id is None else plans[row.price_plan_id],
             "promo_codes": [promos[p.promo_code_id] for p in promo_rows],
         },
+        **({} if row.periods is None else {"simulation": {"periods": row.periods}}),
         "packages": [
             {
                 "frequency": frequencies[p.frequency_id],
@@ -311,6 +312,14 @@ def save_account(db: Database, doc: Doc, original_name: str | None = None) -> Ch
     return accounts_changed(*{name, original_name} - {None})
 
 
+def horizon(doc: Doc) -> int | None:
+    """The number of periods the scenario is billed over in the simulator (``simulation.
+    periods``), or None when it does not say."""
+    simulation = doc.get("simulation")
+    periods = simulation.get("periods") if isinstance(simulation, dict) else None
+    return periods if isinstance(periods, int) and not isinstance(periods, bool) else None
+
+
 def _rows(doc: Doc, r: _Resolver) -> Doc:
     """The rows to write, with names resolved (``-1`` where a name is unknown)."""
     account = doc["account"]
@@ -325,6 +334,7 @@ def _rows(doc: Doc, r: _Resolver) -> Doc:
             "bill_day": account["bill_day"],
             "price_plan_id": None if account.get("price_plan") is None else r.get(
                 r.price_plan, account["price_plan"], "account.price_plan", "price plan"),
+            "periods": horizon(doc),
         },
         "promo_codes": [r.get(r.promo_code, code, f"account.promo_codes[{k}]", "promo code")
                         for k, code in enumerate(account.get("promo_codes", []))],

@@ -339,9 +339,10 @@ def _reference(conn: Connection, names: _Names) -> Doc:
         "usage_buckets": _usage_buckets(conn, names),
         "counting_rules": _counting_rules(conn, names),
         "contracts": [
-            {"name": name, "term_months": term_months, "early_termination_fee": fee}
-            for name, term_months, fee in _rows(
-                conn, "contract", "name, term_months, early_termination_fee"
+            {"name": name, "term_months": term_months, "early_termination_fee": fee,
+             **({} if gl_code is None else {"gl_code": gl_code})}
+            for name, term_months, fee, gl_code in _rows(
+                conn, "contract", "name, term_months, early_termination_fee, gl_code"
             )
         ],
         "companies": [{"name": name} for (name,) in _rows(conn, "company", "name")],

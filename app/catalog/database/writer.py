@@ -194,7 +194,8 @@ def write_reference(conn: Connection, doc: Doc, *, renames: dict[str, dict[Any, 
     sync(m.Company, "companies", lambda c: c["name"], lambda c: {})
     sync(m.Contract, "contracts", lambda c: c["name"], lambda c: {
         "term_months": c["term_months"],
-        "early_termination_fee": _dec(c["early_termination_fee"])})
+        "early_termination_fee": _dec(c["early_termination_fee"]),
+        "gl_code": c.get("gl_code")})
     sync(m.CustomField, "custom_fields", lambda c: c["name"], lambda c: {
         "entity": c["entity"], "type": c["type"], "required": c["required"],
         "options_json": json.dumps(c["options"]) if c.get("options") else None})

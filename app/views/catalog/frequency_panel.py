@@ -34,6 +34,7 @@ from app.views.catalog.tabs.one_time import OneTimeTab
 from app.views.catalog.tabs.recurring import RecurringTab
 from app.views.catalog.tabs.transition import TransitionTab
 from app.views.common.fields import ErrorLabel, note, required, with_error
+from app.views.common.focus import follow_the_form
 from app.views.common.icons import icon
 from app.views.common.undo import PackageDraft, affects
 
@@ -169,6 +170,7 @@ class FrequencyPanel(QWidget):
                                  "Set rate plan"))
         self.tiering_combo.activated.connect(
             lambda _i: self._set("tiering", self.tiering_combo.currentData(), "Set tiering"))
+        follow_the_form(self)  # Tab goes through the fields as the form shows them
 
     # --- loading
 

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from app.catalog.database.editing import Path, base_types
 from app.views.common.fields import ErrorLabel, note, required, with_error
+from app.views.common.focus import follow_the_form
 from app.views.common.icons import icon
 from app.views.common.undo import PackageDraft, affects
 
@@ -306,6 +307,7 @@ class PackageForm(QWidget):
         self.add_service_button.clicked.connect(self.add_service)
         self.remove_service_button.clicked.connect(self.remove_service)
         self.clone_button.clicked.connect(self.cloneAsNewRequested)
+        follow_the_form(self)  # Tab goes through the fields as the form shows them
 
     # --- loading
 

@@ -364,6 +364,7 @@ SPECS: tuple[KindSpec, ...] = (
             NAME,
             Column(("term_months",), "Term (months)", "int", required=True, minimum=1, maximum=600),
             Column(("early_termination_fee",), "Early termination fee", "money", required=True),
+            Column(("gl_code",), "GL code"),
         ),
         _simple("contracts", "New contract", term_months=12, early_termination_fee="0"),
     ),

@@ -25,6 +25,7 @@ Doc = dict[str, Any]
 DISPLAY = Qt.ItemDataRole.DisplayRole
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 CREDIT_BRUSH = QBrush(QColor("#1b5e20"))
+INCLUDED_BRUSH = QBrush(QColor("#777777"))  # tax already inside the prices: not added
 
 KIND_LABELS = {
     "recurring": "Recurring", "tier": "Tier", "discount": "Discount",
@@ -63,6 +64,21 @@ def period_label(period: Doc) -> str:
     return f"{start.isoformat()} – {last.isoformat()}"
 
 
+def service_dates(line: Doc) -> str:
+    """The days a line covers, its last day inclusive as on an invoice: ``2026-01-20 –
+    2026-01-31`` (one day: ``2026-01-20``); empty when the line has no dates."""
+    if not line.get("from") or not line.get("to"):
+        return ""
+    try:
+        first = dt.date.fromisoformat(str(line["from"]))
+        last = dt.date.fromisoformat(str(line["to"])) - dt.timedelta(days=1)
+    except ValueError:
+        return f"{line.get('from')} – {line.get('to')}"
+    if last <= first:
+        return first.isoformat()
+    return f"{first.isoformat()} – {last.isoformat()}"
+
+
 def quantity_text(value: Any) -> str:
     if value is None or value == "":
         return ""
@@ -80,7 +96,8 @@ class BillLinesModel(QAbstractTableModel):
     (rollup packages as one line).
     """
 
-    DETAIL_COLUMNS = ("Kind", "Package", "Service", "Qty", "Unit price", "Amount", "GL code")
+    DETAIL_COLUMNS = ("Kind", "Package", "Service", "Dates", "Qty", "Unit price", "Amount",
+                      "GL code")
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -99,7 +116,8 @@ class BillLinesModel(QAbstractTableModel):
         if self._columns[0] != key:
             columns: tuple[str, ...] = self.DETAIL_COLUMNS
             if self.printed:
-                columns = ("Kind", "Package", "Description", "Qty", "Unit price", "Amount")
+                columns = ("Kind", "Package", "Description", "Dates", "Qty", "Unit price",
+                           "Amount")
             self._columns = (key, (("Period",) if self.period is None else ()) + columns)
         return self._columns[1]
 
@@ -184,6 +202,8 @@ class BillLinesModel(QAbstractTableModel):
                                                                     "Amount"):
             return RIGHT
         if role == Qt.ItemDataRole.ForegroundRole and column == "Amount":
+            if line.get("kind") == "tax" and (line.get("tax_inclusive") or line.get("included")):
+                return INCLUDED_BRUSH
             amount = line.get("amount")
             if amount is not None and Decimal(str(amount)) < 0:
                 return CREDIT_BRUSH
@@ -196,13 +216,17 @@ class BillLinesModel(QAbstractTableModel):
         if column == "Period":
             assert self.bill is not None
             return str(self.bill["periods"][period_index].get("start", ""))
-        if column == "Kind":
-            included = line.get("tax_inclusive") or line.get("included")
-            return kind_label(line.get("kind")) + (" (included)" if included else "")
+        included_tax = line.get("kind") == "tax" and bool(
+            line.get("tax_inclusive") or line.get("included"))
+        if column == "Kind":  # a tax-inclusive charge says so in its explanation
+            return kind_label(line.get("kind")) + (" (included)" if included_tax else "")
         if column == "Package":
             return line.get("package") or ""
         if column == "Service":
             service, description = line.get("service"), line.get("description")
+            owner = line.get("account_service")
+            if owner and owner != service:  # a transition or penalty, charged on a fee
+                return f"{description or service} — for {owner} ({line.get('service_id')})"
             if service and description and description != service:
                 return f"{description} ({service})"  # a discount names itself first
             return service or description or ""
@@ -211,9 +235,13 @@ class BillLinesModel(QAbstractTableModel):
         if column == "Qty":
             return quantity_text(line.get("quantity"))
         if column == "Unit price":
-            return self.money(line.get("unit_price"))
+            return "" if included_tax else self.money(line.get("unit_price"))
         if column == "Amount":
+            if line.get("kind") == "tax" and (line.get("tax_inclusive") or line.get("included")):
+                return f"({self.money(line.get('amount'))}) incl."  # already in the prices
             return self.money(line.get("amount"))
+        if column == "Dates":
+            return service_dates(line)
         return line.get("gl_code") or ""
 
 

@@ -8,7 +8,7 @@ field at fault) rather than showing an empty bill.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from typing import Any
 
@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QStackedWidget,
@@ -52,6 +54,7 @@ from app.views.simulator.bill_model import (
     kind_label,
     period_label,
     quantity_text,
+    service_dates,
 )
 from app.views.simulator.compute import Outcome
 from app.views.simulator.delegates import from_qdate, to_qdate
@@ -59,6 +62,7 @@ from app.views.simulator.scenario import describe_path, parse_path
 
 Index = QModelIndex | QPersistentModelIndex
 MAX_COLUMN_WIDTH = 200
+PACKAGE_COLUMN_WIDTH = 130  # the service names (beside it) need the room more
 
 PRICE_SOURCES = {
     "account_service": "the custom price set on the account-service (rule 1)",
@@ -69,7 +73,7 @@ PRICE_SOURCES = {
 }
 SHOWN_KEYS = ("package", "service", "service_id", "kind", "status", "quantity", "unit_price",
               "amount", "gl_code", "price_source", "explanation", "description")
-KEY_LABELS = {"from": "Covers from", "to": "Covers until (exclusive)", "tier": "Tier",
+KEY_LABELS = {"tier": "Tier",
               "discount": "Discount", "price_book": "Price book", "rollup": "Rolled up into",
               "account_package": "Account-package", "tax_category": "Tax category",
               "tax_inclusive": "Tax included in price", "included": "Tax included in price"}
@@ -124,7 +128,12 @@ def explanation_html(line: dict[str, Any], period: dict[str, Any] | None, curren
     if line.get("package"):
         rows.append(("Package", str(line["package"])))
     if line.get("service_id"):
-        rows.append(("Account-service", f"{line['service_id']} ({line.get('service')})"))
+        owner = line.get("account_service") or line.get("service")
+        rows.append(("Account-service", f"{line['service_id']} ({owner})"))
+        if line.get("account_service") and line.get("service") != line["account_service"]:
+            rows.append(("Charged on", f"{line.get('service')} (the fee service)"))
+    if line.get("from") and line.get("to"):
+        rows.append(("Service dates", service_dates(line)))
     if line.get("status"):
         rows.append(("Status", str(line["status"])))
     if line.get("price_source"):
@@ -144,11 +153,12 @@ def explanation_html(line: dict[str, Any], period: dict[str, Any] | None, curren
     parts = [f"<p><b>{escape(str(title))}</b> — {escape(kind_label(line.get('kind')))}</p>"]
     if line.get("explanation"):
         parts.append(f"<p>{escape(str(line['explanation']))}</p>")
-    if amount is not None:
-        unit = line.get("unit_price")
-        qty = quantity_text(line.get("quantity"))
-        calc = f"{escape(qty)} × {money(unit)} → " if unit is not None and qty else ""
-        parts.append(f"<p>{calc}<b>{money(amount)}</b></p>")
+    if amount is not None and (line.get("included") or line.get("tax_inclusive")) \
+            and line.get("kind") == "tax":
+        parts.append(f"<p><b>{money(amount)} included</b> in the tax-inclusive prices above: "
+                     "shown for information, not added to the total.</p>")
+    elif amount is not None:
+        parts.append(f"<p>{formula(line, currency, minor_units)}</p>")
     parts.append("<table cellspacing='0' cellpadding='2'>")
     parts += [f"<tr><td style='color:#555; padding-right:12px'>{escape(k)}</td>"
               f"<td>{escape(v)}</td></tr>" for k, v in rows]
@@ -170,17 +180,95 @@ def explanation_html(line: dict[str, Any], period: dict[str, Any] | None, curren
     return "".join(parts)
 
 
+def formula(line: dict[str, Any], currency: str, minor_units: int) -> str:
+    """How the amount comes out of the quantity, the unit price and the proration by days:
+    ``1 × $65.00 × 12/31 days → <b>$25.16</b>``. The parts are shown only when they give the
+    amount (rounded once); otherwise the amount alone (the explanation says how)."""
+    def money(value: Any) -> str:
+        return escape(format_money(Decimal(str(value)), currency, minor_units))
+
+    amount = Decimal(str(line["amount"]))
+    result = f"<b>{money(amount)}</b>"
+    unit, qty = line.get("unit_price"), line.get("quantity")
+    if unit is None or qty in (None, ""):
+        return result
+    try:
+        worked = Decimal(str(qty)) * Decimal(str(unit))
+    except ArithmeticError:
+        return result
+    calc = f"{escape(quantity_text(qty))} × {money(unit)}"
+    days, period_days = line.get("days"), line.get("period_days")
+    if isinstance(days, int) and isinstance(period_days, int) and period_days \
+            and days != period_days:
+        worked = worked * days / period_days
+        calc += f" × {days}/{period_days} days"
+    quantum = Decimal(1).scaleb(-minor_units)
+    if worked.quantize(quantum, ROUND_HALF_UP) != amount:
+        return result
+    return f"{calc} → {result}"
+
+
+MAX_PERIODS = 1200  # as ``catalog-editor simulate --periods``
+DEFAULT_PERIODS = 3
+
+
+def _out_of_range(text: str) -> bool:
+    digits = text.strip()
+    return digits.isdigit() and not 1 <= int(digits) <= MAX_PERIODS
+
+
+class HorizonSpin(QSpinBox):
+    """The number of periods to bill, 1 to :data:`MAX_PERIODS`. A number out of range is
+    refused, never cut short: the box keeps its value and says why (typing 2000 does not give
+    200). The value applies when typing ends (Enter, or leaving the box), not at every digit.
+
+    Signals:
+        refused(str): the text that was typed and refused ("" once a value is accepted again).
+    """
+
+    refused = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setRange(1, MAX_PERIODS)
+        self.setValue(DEFAULT_PERIODS)
+        self.setKeyboardTracking(False)
+        self.setCorrectionMode(QSpinBox.CorrectionMode.CorrectToPreviousValue)
+        self.setAccessibleName("Number of periods")
+        self.setToolTip(f"How many bills to simulate, 1 to {MAX_PERIODS}; saved with the "
+                        "scenario")
+        self._typed = ""
+        self.editingFinished.connect(self._finished)
+        self.lineEdit().textEdited.connect(self._edited)
+        self.valueChanged.connect(lambda _v: self.refused.emit(""))
+
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        if _out_of_range(text):
+            return QValidator.State.Intermediate, text, pos  # kept as typed, not applied
+        return super().validate(text, pos)
+
+    def _edited(self, text: str) -> None:
+        self._typed = text.strip() if _out_of_range(text) else ""
+
+    def _finished(self) -> None:
+        if self._typed:
+            typed, self._typed = self._typed, ""
+            self.refused.emit(typed)
+
+
 class BillPanel(QWidget):
     """The bill of the scenario under edit.
 
     Signals:
         rangeChanged(): the user changed the first date or the number of periods; the bill
             must be recomputed.
+        horizonChanged(int): the user changed the number of periods (saved with the scenario).
         problemActivated(str): a problem's JSON path was chosen in the problems list.
         exportPdfRequested(), exportCsvRequested(): the export buttons.
     """
 
     rangeChanged = Signal()
+    horizonChanged = Signal(int)
     problemActivated = Signal(str)
     exportPdfRequested = Signal()
     exportCsvRequested = Signal()
@@ -193,9 +281,11 @@ class BillPanel(QWidget):
         self.from_edit.setCalendarPopup(True)
         self.from_edit.setDisplayFormat("yyyy-MM-dd")
         self.from_edit.setToolTip("The bill starts with the period that contains this date")
-        self.periods_spin = QSpinBox()
-        self.periods_spin.setRange(1, 36)
-        self.periods_spin.setValue(3)
+        self.periods_spin = HorizonSpin()
+        self.periods_note = QLabel()
+        self.periods_note.setWordWrap(True)
+        self.periods_note.setStyleSheet("color: #b3261e;")
+        self.periods_note.hide()
         self.period_combo = QComboBox()
         self.period_combo.setMinimumContentsLength(22)
         self.period_combo.setAccessibleName("Period shown")
@@ -244,6 +334,8 @@ class BillPanel(QWidget):
         self.notes.hide()
         self.timing = QLabel()
         self.timing.setStyleSheet("color: #777;")
+        self.timing.setMinimumWidth(0)
+        self.timing.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self.problems_model = ProblemsModel(self)
         self.problems_view = QListView()
@@ -256,6 +348,8 @@ class BillPanel(QWidget):
         self._build()
         self.from_edit.dateChanged.connect(lambda _d: self.rangeChanged.emit())
         self.periods_spin.valueChanged.connect(lambda _v: self.rangeChanged.emit())
+        self.periods_spin.valueChanged.connect(lambda v: self.horizonChanged.emit(v))
+        self.periods_spin.refused.connect(self._periods_refused)
         self.period_combo.currentIndexChanged.connect(self._period_chosen)
         self.view_group.idToggled.connect(self._view_toggled)
         self.lines_view.selectionModel().currentRowChanged.connect(self._line_selected)
@@ -282,8 +376,6 @@ class BillPanel(QWidget):
         show_label.setBuddy(self.period_combo)
         bar.addWidget(show_label)
         bar.addWidget(self.period_combo, 1)
-        bar.addWidget(self.detailed_button)
-        bar.addWidget(self.printed_button)
 
         bill_page = QWidget()
         bill_layout = QVBoxLayout(bill_page)
@@ -309,7 +401,11 @@ class BillPanel(QWidget):
         self.stack.addWidget(self.tabs)
         self.stack.addWidget(problems_page)
 
+        # The view toggle sits with the exports, not in the top bar: one row each stays under
+        # about 500 px, so the Simulator fits a 1024-px-wide window.
         exports = QHBoxLayout()
+        exports.addWidget(self.detailed_button)
+        exports.addWidget(self.printed_button)
         exports.addWidget(self.timing, 1)
         exports.addWidget(self.pdf_button)
         exports.addWidget(self.csv_button)
@@ -317,6 +413,7 @@ class BillPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
+        layout.addWidget(self.periods_note)
         layout.addWidget(self.notes)
         layout.addWidget(self.stack, 1)
         layout.addLayout(exports)
@@ -328,6 +425,27 @@ class BillPanel(QWidget):
 
     def periods(self) -> int:
         return self.periods_spin.value()
+
+    def set_periods(self, value: int) -> None:
+        """Set the number of periods without announcing a change (the scenario's own)."""
+        self.periods_spin.blockSignals(True)
+        self.periods_spin.setValue(value)
+        self.periods_spin.blockSignals(False)
+        self.periods_note.hide()
+
+    def _periods_refused(self, typed: str) -> None:
+        if not typed:
+            self.periods_note.hide()
+            return
+        self.periods_note.setText(
+            f"Periods: {typed} refused: a bill covers 1 to {MAX_PERIODS} periods (the same "
+            f"limit as catalog-editor simulate). Still showing {self.periods()}.")
+        self.periods_note.show()
+
+    def shown_period(self) -> int | None:
+        """The period chosen in Show (an index into the bill's periods); None: all."""
+        index = self.period_combo.currentIndex()
+        return None if index <= 0 else index - 1
 
     def set_start(self, value: dt.date) -> None:
         """Set the first date without announcing a range change (the caller recomputes)."""
@@ -392,7 +510,8 @@ class BillPanel(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         self.lines_view.resizeColumnsToContents()
         for column in range(header.count()):  # long names elide; the tooltip has them whole
-            header.resizeSection(column, min(header.sectionSize(column), MAX_COLUMN_WIDTH))
+            widest = PACKAGE_COLUMN_WIDTH if columns[column] == "Package" else MAX_COLUMN_WIDTH
+            header.resizeSection(column, min(header.sectionSize(column), widest))
         for name in ("Service", "Description"):  # the names take the room left
             if name in columns:
                 header.setSectionResizeMode(columns.index(name), QHeaderView.ResizeMode.Stretch)

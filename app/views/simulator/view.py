@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -32,12 +33,13 @@ from app.catalog.database.store import Database
 from app.catalog.errors import ImportFailure, Problem
 from app.catalog.jobs import file_failure_message, read_document, write_file_atomically
 from app.views.simulator.bill_export import invoice_html, write_csv, write_pdf
-from app.views.simulator.bill_panel import BillPanel
+from app.views.simulator.bill_model import period_label
+from app.views.simulator.bill_panel import DEFAULT_PERIODS, BillPanel
 from app.views.simulator.compute import Outcome, Simulation, default_start
 from app.views.simulator.name_dialog import NameDialog
 from app.views.simulator.packages_panel import new_account_package
 from app.views.simulator.question_dialog import QuestionDialog
-from app.views.simulator.scenario import ScenarioDocument, empty_scenario, parse_path
+from app.views.simulator.scenario import ScenarioDocument, empty_scenario, parse_path, push_set
 from app.views.simulator.scenario_editor import ScenarioEditor
 from app.views.simulator.scenario_list import ScenarioListPanel
 
@@ -91,9 +93,13 @@ class SimulatorView(QWidget):
         self.bill_panel = BillPanel()
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title.setWordWrap(True)  # a long name wraps rather than widening the window
         self.save_button = QPushButton("&Save")
-        self.undo_button = QPushButton("Undo")
-        self.redo_button = QPushButton("Redo")
+        # tool buttons: narrower than push buttons, so the Simulator fits a 1024-px window
+        self.undo_button = QToolButton()
+        self.undo_button.setText("Undo")
+        self.redo_button = QToolButton()
+        self.redo_button.setText("Redo")
         self.status = QLabel()
         self.status.setWordWrap(True)
         self._build()
@@ -108,6 +114,7 @@ class SimulatorView(QWidget):
         self.stack.canUndoChanged.connect(self.undo_button.setEnabled)
         self.stack.canRedoChanged.connect(self.redo_button.setEnabled)
         self.bill_panel.rangeChanged.connect(self._range_changed)
+        self.bill_panel.horizonChanged.connect(self._horizon_changed)
         self.bill_panel.problemActivated.connect(
             lambda path: self.editor.focus_path(parse_path(path)))
         self.bill_panel.exportPdfRequested.connect(lambda: self.export_pdf())
@@ -227,6 +234,7 @@ class SimulatorView(QWidget):
         self._save_problems = []
         self.stack.clear()
         self.scenario.reset(doc)
+        self._show_horizon()
         self._refresh_list()
         self._refresh_title()
         self.recompute()
@@ -251,8 +259,21 @@ class SimulatorView(QWidget):
     # --- live recomputation ---
 
     def _scenario_edited(self) -> None:
+        self._show_horizon()
         self._refresh_title()
         self.timer.start()
+
+    def _show_horizon(self) -> None:
+        """The Periods box shows the scenario's saved horizon (after a load, undo or redo)."""
+        wanted = accounts.horizon(self.scenario.doc) or DEFAULT_PERIODS
+        if self.bill_panel.periods() != wanted:
+            self.bill_panel.set_periods(wanted)
+
+    def _horizon_changed(self, periods: int) -> None:
+        """The number of periods is part of the scenario: an edit to save (and to undo)."""
+        if accounts.horizon(self.scenario.doc) != periods:
+            push_set(self.stack, self.scenario, ("simulation",), {"periods": periods},
+                     f"Bill {periods} periods", merge=True)
 
     def _range_changed(self) -> None:
         self._start_pinned = True
@@ -526,12 +547,17 @@ class SimulatorView(QWidget):
             return False
         bill, path = target
         minor = self.simulation.lookup.minor_units(bill.get("currency"))
+        period = self.bill_panel.shown_period()
         try:
-            write_pdf(invoice_html(bill, self.scenario.doc, minor), path)
+            write_pdf(invoice_html(bill, self.scenario.doc, minor, period=period), path)
         except OSError as exc:
             self._say(file_failure_message(exc, path), True)
             return False
-        self._say(f"Wrote the bill to {path}.")
+        if period is None:
+            count = len(bill["periods"])
+            self._say(f"Wrote {count} bill{'s' if count != 1 else ''}, one per page, to {path}.")
+        else:
+            self._say(f"Wrote the bill of {period_label(bill['periods'][period])} to {path}.")
         return True
 
     def export_csv(self, path: str | None = None) -> bool:

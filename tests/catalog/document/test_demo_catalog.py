@@ -119,7 +119,7 @@ def canonical_problems(doc: Doc) -> list[str]:
     for r in doc["counting_rules"]:
         check(r["name"], _keys(r, {"name", "counts", "items", "statuses"}))
     for c in doc["contracts"]:
-        check(c["name"], _keys(c, {"name", "term_months", "early_termination_fee"}))
+        check(c["name"], _keys(c, {"name", "term_months", "early_termination_fee"}, ("gl_code",)))
     for c in doc["companies"]:
         check(c["name"], _keys(c, {"name"}))
     for f in doc["custom_fields"]:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from app.catalog.document.rules import percent_problem, sentence
 from app.views.common.fields import ERROR_COLOUR, ErrorLabel, note, required, with_error
+from app.views.common.focus import follow_the_form
 from app.views.common.icons import icon
 from app.views.common.money import format_money, money_edit
 
@@ -373,6 +374,7 @@ class DiscountsDialog(QDialog):
         else:
             self._load(None)
         self.resize(820, 480)
+        follow_the_form(self)  # Tab goes through the fields as the form shows them
 
     @classmethod
     def ask(

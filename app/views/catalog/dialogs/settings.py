@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.views.common.fields import note
+from app.views.common.focus import follow_the_form
 
 INHERIT = "(inherit)"
 TAX_INCLUSIVE_CHOICES = (
@@ -110,6 +111,7 @@ class ServiceSettingsDialog(QDialog):
         layout.addStretch(1)
         layout.addWidget(self.buttons)
         self.resize(460, 260)
+        follow_the_form(self)  # Tab goes through the fields as the form shows them
 
     @classmethod
     def ask(

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.catalog.document.rules import sentence, tier_end_problem
 from app.views.common.fields import ErrorLabel, beside, note, with_error
+from app.views.common.focus import follow_the_form
 from app.views.common.money import MoneyEdit, money_edit
 
 Tiers = dict[str, list[dict[str, Any]]]
@@ -276,6 +277,7 @@ class TieredChargesDialog(QDialog):
         self.list.selectionModel().currentChanged.connect(self._current_changed)
         self.select_tier(0)
         self.resize(620, 360)
+        follow_the_form(self)  # Tab goes through the fields as the form shows them
 
     @classmethod
     def ask(

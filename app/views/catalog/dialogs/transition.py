@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.views.common.fields import ErrorLabel, beside, note, required, with_error
+from app.views.common.focus import follow_the_form
 from app.views.common.money import money_edit
 
 NO_FEE_SERVICE = (
@@ -169,6 +170,7 @@ class AddTransitionDialog(QDialog):
         layout.addStretch(1)
         layout.addWidget(self.buttons)
         self.resize(520, 420)
+        follow_the_form(self)  # Tab goes through the fields as the form shows them
 
     @classmethod
     def ask(

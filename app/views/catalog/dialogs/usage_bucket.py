@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.catalog.document.rules import bucket_threshold_problem
 from app.views.common.fields import ErrorLabel, note
+from app.views.common.focus import follow_the_form
 from app.views.common.money import AmountNote, MoneyDelegate, open_amount_problems
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -234,6 +235,7 @@ class UsageBucketDialog(QDialog):
                     current["tiers"], bucket["tiers"], current.get("unit") or bucket["unit"]
                 )
         self.resize(520, 380)
+        follow_the_form(self)  # Tab goes through the fields as the form shows them
 
     @classmethod
     def ask(
