@@ -5,7 +5,7 @@ NULL: the simulator's default). The account table had no field for such settings
 column. A contract may name the GL code of its early termination fee (``contract.gl_code``).
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0007
 Create Date: 2026-12-02 17:20:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0009'
-down_revision = '0005'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
