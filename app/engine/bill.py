@@ -49,6 +49,7 @@ class BillLine:
     account_package: int | None = None
     tax_category: str | None = None
     tax_inclusive: bool = False
+    catalog_version: str | None = None  # the catalog version whose price the line charges
 
     @property
     def counts_in_total(self) -> bool:
@@ -164,7 +165,8 @@ def line_to_document(line: BillLine, minor_units: int) -> dict[str, Any]:
     if line.start is not None and line.end is not None:
         doc["from"] = line.start.isoformat()
         doc["to"] = line.end.isoformat()
-    for key in ("tier", "discount", "price_book", "rollup", "account_package", "tax_category"):
+    for key in ("tier", "discount", "price_book", "rollup", "account_package", "tax_category",
+                "catalog_version"):
         value = getattr(line, key)
         if value is not None:
             doc[key] = value

@@ -21,8 +21,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from app.catalog.changes import EXPORTED
 from app.catalog.changes import Changes as Changes
 from app.catalog.database import export as exporter
-from app.catalog.database import history, writer
+from app.catalog.database import history, versions, writer
 from app.catalog.database.documents import documents
+from app.catalog.database.versions import write_versions
 from app.catalog.document import contract
 from app.catalog.errors import ImportFailure, InUseError
 from app.engine.allocation import gc_paused
@@ -230,6 +231,7 @@ def import_catalog(db: Database, doc: object, *, source: str = "catalog") -> Cha
             writer.write_counting_rules(conn, doc, with_items=False)
             stale_packages, stale_freqs = writer.write_packages(conn, doc["packages"])
             stale_rules = writer.write_counting_rules(conn, doc)
+            write_versions(conn, doc.get("versions"))
             users = _stale_in_use(conn, stale_freqs)
             if users:
                 raise ImportFailure(
@@ -262,6 +264,8 @@ def record_export(db: Database, path: str, fmt: str, doc: Doc) -> Changes:
     """Remember an export (kept as compact parts shared with the other exports); returns what
     changed (the export history: the Changes tab lists the exports)."""
     history.record_export(db, path, fmt, doc)
+    if doc.get("versions"):
+        documents.drop(db)  # its versions are published now
     return EXPORTED
 
 
@@ -507,3 +511,53 @@ def save_reference(db: Database, reference: Doc,
     else:
         documents.patch_reference(db)
     return Changes(frozenset(REFERENCE_KINDS), frozenset())
+
+
+# --- catalog versions (docs/versions.md) ---------------------------------------------------
+
+
+def catalog_versions(db: Database) -> list[versions.VersionSummary]:
+    """The catalog's versions, oldest first (empty: the catalog has one version)."""
+    with db.engine.connect() as conn:
+        return versions.summaries(conn)
+
+
+def _version_write(db: Database, write: Any) -> Changes:
+    """Run ``write(conn)``, then check the whole catalog with its versions: all or nothing."""
+    try:
+        with writing(db.engine).begin() as conn:
+            write(conn)
+            doc = exporter.catalog_document(conn)
+            problems = _errors(check_catalog(doc).problems)
+            if problems:
+                raise ImportFailure(f"the catalog versions are refused: {problems[0]}", problems)
+            _invalidate_cache(conn)
+    finally:
+        documents.drop(db)
+    return versions.CHANGED
+
+
+def schedule_version(db: Database, effective_date: dt.date, prices: list[Doc], *,
+                     policy: str = "grandfathered", existing_from: dt.date | None = None,
+                     name: str | None = None, first_date: dt.date | None = None) -> Changes:
+    """Schedule a new (draft) catalog version: ``prices`` (the format's ``versions[].prices``)
+    from ``effective_date``; for subscribers who already hold the package, ``policy``
+    ``grandfathered`` or ``move`` (from ``existing_from``, default the effective date). The
+    catalog's own prices become the first version, dated ``first_date`` (default: today)."""
+    base = first_date or min(dt.date.today(), effective_date - dt.timedelta(days=1))
+    return _version_write(db, lambda conn: versions.add_version(
+        conn, effective_date, policy, existing_from, prices, name, base))
+
+
+def edit_version(db: Database, effective_date: dt.date, *, policy: str | None = None,
+                 existing_from: dt.date | None = None,
+                 prices: list[Doc] | None = None) -> Changes:
+    """Change a draft version; a published (exported) one is refused with
+    :class:`~app.catalog.database.versions.PublishedVersionError`."""
+    return _version_write(db, lambda conn: versions.change_version(
+        conn, effective_date, policy=policy, existing_from=existing_from, prices=prices))
+
+
+def delete_version(db: Database, effective_date: dt.date) -> Changes:
+    """Delete a draft version (a published one is refused)."""
+    return _version_write(db, lambda conn: versions.remove_version(conn, effective_date))
