@@ -126,7 +126,10 @@ def with_versions(catalog: Catalog, raw: Sequence[Mapping[str, Any]], *,
 
 def rebuild_versions(catalog: Catalog, versions: Sequence[CatalogVersion]) -> Catalog:
     """``catalog`` (a new base, e.g. after an edit) with the same scheduled versions."""
-    return _build(catalog, versions[0], list(versions[1:]), check=False)
+    later = [dataclasses.replace(v, changes=tuple(c for c in v.changes
+                                                  if c.frequency in catalog.frequencies))
+             for v in versions[1:]]  # a change of a frequency since removed goes with it
+    return _build(catalog, versions[0], later, check=False)
 
 
 def _build(catalog: Catalog, base: CatalogVersion, later: Sequence[CatalogVersion],
