@@ -50,6 +50,18 @@ class PeriodComparison:
     def differs(self) -> bool:
         return self.difference != ZERO or bool(self.lines)
 
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Why a period is the same although a version is scheduled: the subscriptions that
+        keep their version ("moves to catalog version 2027-01-01 on 2027-03-01",
+        "grandfathered: ...")."""
+        found: dict[str, None] = {}
+        for line in self.after.lines:
+            for part in line.explanation.split("; ")[1:]:
+                if part.startswith(("moves to catalog version", "grandfathered:")):
+                    found.setdefault(f"{line.package}: {part}")
+        return tuple(found)
+
 
 @dataclass(frozen=True, slots=True)
 class Comparison:
@@ -68,7 +80,8 @@ class Comparison:
 
 
 def _key(line: BillLine) -> LineKey:
-    return (line.account_package, line.service_id, line.package, line.kind, line.discount)
+    return (line.account_package, line.service_id, line.package, line.kind,
+            line.discount or line.tax_category)
 
 
 def _sums(period: BillPeriod) -> dict[LineKey, tuple[Decimal, BillLine]]:

@@ -57,7 +57,8 @@ def versioned_recurring(here: PackagePeriod, svc: AccountService, terms: Service
         vterms = terms if vrun is run else service_terms(
             vrun.catalog, sub.frequency, account.price_book, account.currency, svc.service)
         sub.version = piece.version.name
-        sub.version_note = f"; {piece.label()}{grandfather_note(run.catalog, piece, lo)}"
+        note = grandfather_note(run.catalog, piece, lo, here.frequency.name)
+        sub.version_note = f"; {piece.label()}{note}"
         segments.extend(recurring_lines(sub, svc, vterms))
     here.version = None
     here.version_note = ""

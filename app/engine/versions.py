@@ -237,12 +237,15 @@ def catalog_of(catalog: Catalog, version: CatalogVersion) -> Catalog:
     return catalog if version.catalog is None else version.catalog
 
 
-def grandfather_note(catalog: Catalog, piece: Piece, day: dt.date) -> str:
-    """What later versions in force on ``day`` mean for a package priced by ``piece``."""
+def grandfather_note(catalog: Catalog, piece: Piece, day: dt.date, frequency: str) -> str:
+    """What later versions in force on ``day`` that change ``frequency`` mean for a package
+    priced by ``piece``."""
     notes = []
     for v in catalog.versions[piece.version.index + 1:]:
         if v.effective > day:
             break
+        if frequency not in v.changed:
+            continue
         if v.policy == GRANDFATHERED:
             notes.append(f"grandfathered: catalog version {v.name} prices only subscriptions "
                          f"started from {v.effective}")

@@ -309,6 +309,7 @@ _TOP_LEVEL: tuple[tuple[str, _Kind], ...] = (
         )),),
     )),
     ("packages", _PACKAGE),
+    ("versions", _Kind("catalog_version", _by("effective_date"), {"published": False})),
 )  # fmt: skip
 
 _TOP_KEYS = {key for key, _ in _TOP_LEVEL}
