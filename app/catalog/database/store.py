@@ -561,3 +561,7 @@ def edit_version(db: Database, effective_date: dt.date, *, policy: str | None = 
 def delete_version(db: Database, effective_date: dt.date) -> Changes:
     """Delete a draft version (a published one is refused)."""
     return _version_write(db, lambda conn: versions.remove_version(conn, effective_date))
+
+
+VersionSummary = versions.VersionSummary
+PublishedVersionError = versions.PublishedVersionError
