@@ -31,7 +31,8 @@ def parse_effective_date(text: str | None) -> dt.datetime | None:
 
 
 def publish_killbill(db_path: str | None, out: str, catalog_name: str | None,
-                     effective_date: str | None, strict: bool, details: int) -> None:  # fmt: skip
+                     effective_date: str | None, strict: bool, details: int, *,
+                     versions: bool = False) -> None:  # fmt: skip
     """``export --format killbill-xml``: write the file and its report; remember the names."""
     from app.catalog.database.publishing import prepare_killbill_export, record_publication
     from app.catalog.killbill.check import check_publication
@@ -40,9 +41,16 @@ def publish_killbill(db_path: str | None, out: str, catalog_name: str | None,
     db = open_db(db_path, create=False)
     try:
         doc, done = prepare_killbill_export(db, catalog_name=catalog_name, effective_date=when)
-        if doc.get("versions") and out != "-":
+        if versions:
+            if not doc.get("versions") or out == "-":
+                fail("--versions: " + ("the catalog has one version" if out != "-" else
+                                       "give --out FILE (one file is written per version)"))
             _publish_versions(db, doc, out, catalog_name or _catalog_name(done.data))
             return
+        if doc.get("versions"):
+            click.echo(f"note: the catalog has {len(doc['versions'])} versions; this file "
+                       "holds its own prices (the first); --versions writes one file per "
+                       "version", err=True)
         check = check_publication(doc, done, shadow=strict)
         for line in check.lines(details):
             click.echo(line, err=True)

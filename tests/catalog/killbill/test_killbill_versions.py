@@ -58,7 +58,7 @@ def test_export_writes_one_file_per_version(tmp_path: Path, demo_catalog: dict[s
     assert CliRunner().invoke(cli, ["import", "--db", db, str(src)]).exit_code == 0
     out = tmp_path / "catalog.xml"
     result = CliRunner().invoke(cli, ["export", "--db", db, "--format", "killbill-xml",
-                                      "--out", str(out)])
+                                      "--versions", "--out", str(out)])
     assert result.exit_code == 0, result.output
     first, second = tmp_path / "catalog-2026-01-01.xml", tmp_path / "catalog-2027-01-01.xml"
     assert "catalog version 2027 prices, effectiveDate 2027-01-01, existing subscriptions " \
