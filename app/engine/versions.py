@@ -66,11 +66,11 @@ class CatalogVersion:
     published: bool
     changes: tuple[PriceChange, ...]
     catalog: Catalog | None
+    #: The package frequencies whose prices this version changes (worked out from ``changes``).
+    changed: frozenset[str] = frozenset()
 
-    @property
-    def changed(self) -> frozenset[str]:
-        """The package frequencies whose prices this version changes."""
-        return frozenset(c.frequency for c in self.changes)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "changed", frozenset(c.frequency for c in self.changes))
 
 
 @dataclass(frozen=True, slots=True)
