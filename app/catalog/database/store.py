@@ -499,6 +499,8 @@ def save_reference(db: Database, reference: Doc,
         with db.engine.begin() as conn:
             _invalidate_cache(conn)
             stale = writer.write_reference(conn, doc, renames=renames)
+            if renames:
+                versions.rename_references(conn, renames)
             stale_rules = writer.write_counting_rules(
                 conn, doc, renames=(renames or {}).get("counting_rules"))
             writer.delete_stale(conn, [(m.CountingRule, stale_rules), *stale])

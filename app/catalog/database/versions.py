@@ -176,3 +176,26 @@ def remove_version(conn: Connection, effective_date: dt.date) -> None:
     for i, ident in enumerate(rest):  # keep positions 0..n-1 (unique: shift through negatives)
         conn.execute(update(t).where(t.c.id == ident).values(position=-1 - i))
     conn.execute(update(t).values(position=-t.c.position - 1))
+
+
+_RENAMED_FIELDS = {"services": "service", "currencies": "currency", "price_books": "price_book"}
+
+
+def rename_references(conn: Connection, renames: dict[str, dict[Any, Any]]) -> None:
+    """Objects renamed in Setup keep their place in the versions' price changes (services,
+    currencies, price books, and statuses in ``amounts``/``tiers``)."""
+    t = _t()
+    statuses = renames.get("statuses") or {}
+    for ident, text in conn.execute(select(t.c.id, t.c.changes_json)).all():
+        changes = orjson.loads(text)
+        for change in changes:
+            for kind, key in _RENAMED_FIELDS.items():
+                mapping = renames.get(kind) or {}
+                if change.get(key) in mapping:
+                    change[key] = mapping[change[key]]
+            for key in ("amounts", "tiers"):
+                if change.get(key):
+                    change[key] = {statuses.get(s, s): v for s, v in change[key].items()}
+        new = orjson.dumps(changes).decode("utf-8")
+        if new != text:
+            conn.execute(update(t).where(t.c.id == ident).values(changes_json=new))

@@ -71,3 +71,20 @@ def test_a_change_of_a_price_the_frequency_lacks_is_refused(
     with pytest.raises(ImportFailure, match="has no recurring price for 'TV Premium'"):
         store.schedule_version(db, dt.date(2027, 6, 1), wrong)
     assert len(store.catalog_versions(db)) == 2
+
+
+def test_a_service_renamed_in_setup_stays_in_the_scheduled_prices(
+        db: Any, demo_catalog: dict[str, Any]) -> None:
+    store.import_catalog(db, demo_catalog)
+    reference = store.reference_document(db)
+    [net] = [s for s in reference["services"] if s["name"] == "Internet 500"]
+    net["name"] = "Internet 500 Fiber"
+    for plan in reference["price_plans"]:  # what Setup renames along with it
+        for price in plan["prices"]:
+            if price["service"] == "Internet 500":
+                price["service"] = "Internet 500 Fiber"
+    store.save_reference(db, reference, renames={"services": {"Internet 500":
+                                                              "Internet 500 Fiber"}})
+    changes = store.catalog_versions(db)[1].prices
+    assert {c["service"] for c in changes} == {"Internet 500 Fiber"}
+    assert store.check_catalog(store.export_catalog(db)).problems == []
