@@ -45,10 +45,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--periods", type=int, default=12)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--db", action="store_true", help="also time the database load")
+    parser.add_argument("--versions", action="store_true",
+                        help="schedule a price change of every recurring USD price (standard "
+                             "book) from 2026-04-01, existing subscriptions moving 2026-05-15")
     args = parser.parse_args(argv)
 
     t0 = time.perf_counter()
     doc = generate_catalog(args.packages, args.frequencies, args.seed)
+    if args.versions:
+        _schedule_price_change(doc)
     t1 = time.perf_counter()
     print(f"catalog: {args.packages:,} packages, {args.frequencies:,} frequencies "
           f"(generated in {t1 - t0:.2f} s)")
@@ -89,6 +94,28 @@ def main(argv: list[str] | None = None) -> int:
           f"{account_periods / wall:,.0f} per wall-clock second"
           f"  [target >= 5,000: {'met' if rate >= 5000 else 'NOT met'}]")
     return 0
+
+
+def _schedule_price_change(doc: dict) -> None:  # type: ignore[type-arg]
+    """Every recurring price of the standard book in USD up by 10 % from 2026-04-01; existing
+    subscriptions move on 2026-05-15 (inside a period: their May bills are split)."""
+    from decimal import Decimal
+
+    prices = []
+    for package in doc["packages"]:
+        for f in package["frequencies"]:
+            usd = (f.get("price_books") or {}).get("standard", {}).get("USD")
+            for row in (usd or {}).get("recurring", []):
+                amounts = {s: str((Decimal(a) * Decimal("1.1")).quantize(Decimal("0.01")))
+                           for s, a in (row.get("amounts") or {}).items()}
+                if amounts:
+                    prices.append({"frequency": f["name"], "price_book": "standard",
+                                   "currency": "USD", "service": row["service"],
+                                   "amounts": amounts})
+    doc["versions"] = [{"effective_date": "2025-01-01"},
+                       {"effective_date": "2026-04-01", "prices": prices,
+                        "existing_subscriptions": {"policy": "move", "from": "2026-05-15"}}]
+    print(f"scheduled: {len(prices):,} recurring prices changed from 2026-04-01")
 
 
 def _timed(work: Callable[[], object]) -> tuple[float, float]:

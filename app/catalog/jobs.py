@@ -220,6 +220,8 @@ class ExportData:
 def export_data(db: Database, fmt: str = "json") -> ExportData:
     """The saved catalog as JSON (``"json"``) or Kill Bill catalog XML (``"killbill-xml"``)."""
     doc = export_catalog(db)
+    for version in doc.get("versions") or ():
+        version["published"] = True  # exporting publishes every version (docs/versions.md)
     if fmt == "killbill-xml":
         from app.catalog.killbill import catalog_to_killbill
 

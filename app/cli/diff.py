@@ -19,8 +19,11 @@ from app.cli.common import db_option, fail, open_db, read_json
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @click.option("--exit-code", is_flag=True, help="Exit 1 when there are changes (like git diff).")
+@click.option("--versions", "versions", nargs=2, type=str, default=None, metavar="A B",
+              help="Compare two versions (dates or names) of one catalog: CATALOG.json or "
+                   "--db PATH.")
 def diff(old: str | None, new: str | None, db_path: str | None, since_last_export: bool,
-         fmt: str, exit_code: bool) -> None:
+         fmt: str, exit_code: bool, versions: tuple[str, str] | None = None) -> None:
     """Object-by-object, field-by-field changes from OLD.json to NEW.json.
 
     With --db PATH --since-last-export: the changes made since the last export.
@@ -28,6 +31,9 @@ def diff(old: str | None, new: str | None, db_path: str | None, since_last_expor
     from app.catalog.database.store import export_catalog, last_export
     from app.catalog.document.diff import diff_catalogs
 
+    if versions is not None:
+        show_changes(_version_changes(versions, old, new, db_path), fmt, exit_code)
+        return
     if since_last_export:
         if old or new:
             fail("diff: give either OLD.json NEW.json or --since-last-export, not both")
@@ -51,6 +57,36 @@ def diff(old: str | None, new: str | None, db_path: str | None, since_last_expor
             if not isinstance(doc, dict) or doc.get("format") != "catalog":
                 fail(f"{path}: not a catalog document (expected \"format\": \"catalog\")")
     show_changes(diff_catalogs(before, current), fmt, exit_code)
+
+
+def _version_changes(versions: tuple[str, str], old: str | None, new: str | None,
+                     db_path: str | None) -> list[Any]:
+    """What version B of one catalog changes from version A."""
+    from app.catalog.database.store import export_catalog
+    from app.catalog.document.diff import diff_catalogs
+    from app.catalog.versions import version_document
+
+    if new is not None or (old is None) == (db_path is None):
+        fail("diff: --versions A B compares two versions of ONE catalog: give CATALOG.json "
+             "or --db PATH")
+    if old is not None:
+        doc = read_json(old)
+        where = old
+        if not isinstance(doc, dict) or doc.get("format") != "catalog":
+            fail(f"{old}: not a catalog document (expected \"format\": \"catalog\")")
+    else:
+        db = open_db(db_path, create=False)
+        try:
+            doc = export_catalog(db)
+        finally:
+            db.close()
+        where = str(db.location)
+    try:
+        first, second = (version_document(doc, v) for v in versions)
+    except KeyError as exc:
+        fail(f"{where}: {exc.args[0]}")
+    click.echo(f"# changes from catalog version {versions[0]} to {versions[1]}", err=True)
+    return diff_catalogs(first, second)
 
 
 def show_changes(changes: list[Any], fmt: str, exit_code: bool) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from typing import Any
 
 import click
 
@@ -30,7 +31,8 @@ def parse_effective_date(text: str | None) -> dt.datetime | None:
 
 
 def publish_killbill(db_path: str | None, out: str, catalog_name: str | None,
-                     effective_date: str | None, strict: bool, details: int) -> None:  # fmt: skip
+                     effective_date: str | None, strict: bool, details: int, *,
+                     versions: bool = False) -> None:  # fmt: skip
     """``export --format killbill-xml``: write the file and its report; remember the names."""
     from app.catalog.database.publishing import prepare_killbill_export, record_publication
     from app.catalog.killbill.check import check_publication
@@ -39,6 +41,16 @@ def publish_killbill(db_path: str | None, out: str, catalog_name: str | None,
     db = open_db(db_path, create=False)
     try:
         doc, done = prepare_killbill_export(db, catalog_name=catalog_name, effective_date=when)
+        if versions:
+            if not doc.get("versions") or out == "-":
+                fail("--versions: " + ("the catalog has one version" if out != "-" else
+                                       "give --out FILE (one file is written per version)"))
+            _publish_versions(db, doc, out, catalog_name or _catalog_name(done.data))
+            return
+        if doc.get("versions"):
+            click.echo(f"note: the catalog has {len(doc['versions'])} versions; this file "
+                       "holds its own prices (the first); --versions writes one file per "
+                       "version", err=True)
         check = check_publication(doc, done, shadow=strict)
         for line in check.lines(details):
             click.echo(line, err=True)
@@ -64,6 +76,41 @@ def publish_killbill(db_path: str | None, out: str, catalog_name: str | None,
         record_publication(db, out, doc, done, name)
     finally:
         db.close()
+
+
+def version_path(out: str, day: dt.date) -> str:
+    """``catalog.xml`` -> ``catalog-2027-01-01.xml``: the file of one version."""
+    from pathlib import Path
+
+    path = Path(out)
+    return str(path.with_name(f"{path.stem}-{day.isoformat()}{path.suffix or '.xml'}"))
+
+
+def _publish_versions(db: Any, doc: dict[str, Any], out: str, name: str) -> None:
+    """A catalog with versions: one Kill Bill file per version (docs/versions.md)."""
+    from app.catalog.database.publishing import killbill_names, last_publication, record_publication
+    from app.catalog.jobs import file_failure_message, write_file_atomically
+    from app.catalog.killbill.versions import export_killbill_versions
+
+    last = last_publication(db)
+    exports = export_killbill_versions(doc, catalog_name=name,
+                                       names=killbill_names(db),
+                                       previous=last.xml if last is not None else None)
+    for version in exports:
+        path = version_path(out, version.effective_date)
+        try:
+            write_file_atomically(path, version.export.data)
+        except OSError as exc:
+            fail(file_failure_message(exc, path) + "; an existing file is unchanged")
+        moved = (f", existing subscriptions move on {', '.join(version.moved_plans)}"
+                 if version.moved_plans else "")
+        click.echo(f"{path}: catalog version {version.name}, effectiveDate "
+                   f"{version.effective_date}{moved}", err=True)
+    if getattr(db, "read_only", False):
+        return
+    for version in exports:
+        record_publication(db, version_path(out, version.effective_date), doc,
+                           version.export, name)
 
 
 def _catalog_name(data: bytes) -> str:

@@ -107,8 +107,11 @@ def import_cmd(db_path: str | None, catalog: str, fmt: str) -> None:
               "Bill would refuse a frequency or bill differently from the simulator.")
 @click.option("--details", type=int, default=20, show_default=True,
               help="Kill Bill: entries shown per group of the report.")
+@click.option("--versions", "versions", is_flag=True, help="Kill Bill: a versioned catalog, "
+              "one file OUT-DATE.xml per catalog version (docs/versions.md).")
 def export_cmd(db_path: str | None, out: str, fmt: str, catalog_name: str | None,
-               effective_date: str | None, strict: bool, details: int) -> None:
+               effective_date: str | None, strict: bool, details: int,
+               versions: bool = False) -> None:
     """Write the database's catalog as JSON (or Kill Bill catalog XML)."""
     from app.catalog.jobs import export_data, write_export
     from app.models.failures import file_failure_message
@@ -116,10 +119,12 @@ def export_cmd(db_path: str | None, out: str, fmt: str, catalog_name: str | None
     if fmt == "killbill-xml":
         from app.cli.killbill import publish_killbill
 
-        publish_killbill(db_path, out, catalog_name, effective_date, strict, details)
+        publish_killbill(db_path, out, catalog_name, effective_date, strict, details,
+                         versions=versions)
         return
-    if catalog_name or effective_date or strict:
-        fail("--catalog-name, --effective-date and --strict are for --format killbill-xml")
+    if catalog_name or effective_date or strict or versions:
+        fail("--catalog-name, --effective-date, --strict and --versions are for --format "
+             "killbill-xml")
     db = open_db(db_path, create=False)
     try:
         export = export_data(db, fmt)

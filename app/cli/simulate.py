@@ -1,7 +1,7 @@
 """``catalog-editor simulate``: the next bills of an account scenario, headless.
 
     simulate (--catalog CATALOG.json | --db PATH) --account ACCOUNT.json --from DATE
-             --periods N [--format json|table] [--out FILE]
+             --periods N [--format json|table] [--out FILE] [--compare-versions]
 
 Argument parsing and output formatting only; the bills come from :mod:`app.engine`. Exit
 status: 0 success, 2 bad input (one line on stderr naming the file and the JSON path at fault),
@@ -125,8 +125,11 @@ def _parse_date(text: str) -> dt.date:
               help="Write to FILE instead of standard output.")
 
 
+@click.option("--compare-versions", "compare", is_flag=True, default=False,
+              help="Bills before and after the catalog's last scheduled version, period by "
+                   "period, the differences marked.")
 def simulate(catalog_path: str | None, db_path: str | None, account_path: str, start_text: str,
-             periods: str, fmt: str, out: str | None) -> None:
+             periods: str, fmt: str, out: str | None, compare: bool = False) -> None:
     """Simulate the next N bills of an account scenario."""
     if (catalog_path is None) == (db_path is None):
         raise BadInput("simulate: give exactly one of --catalog CATALOG.json and --db PATH")
@@ -138,7 +141,10 @@ def simulate(catalog_path: str | None, db_path: str | None, account_path: str, s
     if not 1 <= count <= 1200:
         raise BadInput(f"simulate: --periods: must be between 1 and 1200, got {count}")
     try:
-        _run(catalog_path, db_path, account_path, start, count, fmt, out)
+        if compare:
+            _compare(catalog_path, db_path, account_path, start, count, fmt, out)
+        else:
+            _run(catalog_path, db_path, account_path, start, count, fmt, out)
     except click.ClickException:
         raise
     except Exception as exc:  # anything else is our fault, not the user's
@@ -178,6 +184,55 @@ def _run(catalog_path: str | None, db_path: str | None, account_path: str, start
                 render_table(document, handle, width=160)
         except OSError as exc:
             raise BadInput(f"{out}: cannot write the file ({exc.strerror or exc})") from exc
+
+
+def _compare(catalog_path: str | None, db_path: str | None, account_path: str,
+             start: dt.date, count: int, fmt: str, out: str | None) -> None:
+    from app.catalog.jobs import prepare_billing
+    from app.catalog.versions import compare_account
+
+    catalog_doc, source = _load_catalog_document(catalog_path, db_path)
+    billing = prepare_billing(catalog_doc, trusted=True)
+    if not billing.ok:
+        raise BadInput(_problems_line(source, billing.problems))
+    outcome = compare_account(billing, _read_json(account_path), start, count)
+    if outcome.comparison is None:
+        raise BadInput(_problems_line(source if outcome.catalog_fault else account_path,
+                                      outcome.problems))
+    doc = outcome.comparison
+    text = (json.dumps(doc, indent=2, ensure_ascii=False) + "\n" if fmt == "json"
+            else comparison_text(doc))
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        _write(out, text)
+
+
+def comparison_text(doc: dict[str, Any]) -> str:
+    """Before/after as plain text: one row per period, ``*`` where it differs, then the
+    lines that differ."""
+    before = doc["before_version"] or "(one version)"
+    after = doc["after_version"] or "(one version)"
+    rows = [f"Before: catalog version {before}; after: catalog version {after} "
+            f"({doc['currency']})",
+            f"  {'period':<24} {'before':>12} {'after':>12} {'difference':>12}"]
+    for p in doc["periods"]:
+        mark = "*" if p["differs"] else " "
+        rows.append(f"{mark} {p['start'] + '..' + p['end']:<24} {p['before']:>12} "
+                    f"{p['after']:>12} {_signed(p['difference']):>12}")
+        for note in p.get("notes") or ():
+            rows.append(f"    same: {note}")
+        for d in p["lines"]:
+            what = f"{d['service'] or d['kind']} ({d['kind']})"
+            rows.append(f"    {what:<34} {d['before']:>10} -> {d['after']:>10} "
+                        f"{_signed(d['difference']):>10}: {d['explanation']}")
+    rows.append(f"  {'total':<24} {doc['before_total']:>12} {doc['after_total']:>12} "
+                f"{_signed(doc['difference']):>12}")
+    return "\n".join(rows) + "\n"
+
+
+def _signed(text: str) -> str:
+    return text if text.startswith("-") or Decimal(text) == 0 else f"+{text}"
 
 
 def _write(path: str, text: str) -> None:

@@ -56,6 +56,7 @@ class BillLine:
     days: int | None = None
     period_days: int | None = None
     account_service: str | None = None
+    catalog_version: str | None = None  # the catalog version whose price the line charges
 
     @property
     def counts_in_total(self) -> bool:
@@ -186,7 +187,8 @@ def line_to_document(line: BillLine, minor_units: int) -> dict[str, Any]:
     if line.start is not None and line.end is not None:
         doc["from"] = line.start.isoformat()
         doc["to"] = line.end.isoformat()
-    for key in ("tier", "discount", "price_book", "rollup", "account_package", "tax_category"):
+    for key in ("tier", "discount", "price_book", "rollup", "account_package", "tax_category",
+                "catalog_version"):
         value = getattr(line, key)
         if value is not None:
             doc[key] = value

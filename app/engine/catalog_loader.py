@@ -184,6 +184,10 @@ class FrequencyTable(Mapping[str, PackageFrequency]):
     def __contains__(self, name: object) -> bool:
         return name in self._raw
 
+    def raw(self, name: str) -> tuple[Mapping[str, Any], str, str, frozenset[str]]:
+        """The document of frequency ``name`` with its package, path and package services."""
+        return self._raw[name]
+
     def replacing(self, raw: dict[str, tuple[Mapping[str, Any], str, str, frozenset[str]]],
                   removed: set[str]) -> FrequencyTable:
         """A new table: these frequencies (``raw``, as in the constructor) in place of those
@@ -227,7 +231,11 @@ def catalog_from_document(doc: Mapping[str, Any], *, check: bool = True) -> Cata
     built, and checked, when a simulation first uses them.
     """
     with gc_paused():
-        return _catalog(doc, check)
+        catalog = _catalog(doc, check)
+    if doc.get("versions"):
+        from app.engine.versions import with_versions
+        catalog = with_versions(catalog, doc["versions"], check=check)
+    return catalog
 
 
 def replace_packages(catalog: Catalog, packages: Sequence[Mapping[str, Any]],
@@ -254,7 +262,12 @@ def replace_packages(catalog: Catalog, packages: Sequence[Mapping[str, Any]],
             bool(p.get("rollup_services", False)), p.get("billing_activation_service"),
             tuple(p.get("services", [])), tuple(names))
     frequencies = catalog.frequencies.replacing(raw, old_frequencies)
-    return dataclasses.replace(catalog, packages=package_map, frequencies=frequencies, memo={})
+    fresh = dataclasses.replace(catalog, packages=package_map, frequencies=frequencies, memo={},
+                                versions=())
+    if catalog.versions:
+        from app.engine.versions import rebuild_versions
+        fresh = rebuild_versions(fresh, catalog.versions)
+    return fresh
 
 
 def _catalog(doc: Mapping[str, Any], check: bool) -> Catalog:

@@ -181,6 +181,7 @@ class Run:
         self.bills_end = dt.date.min
         self.bill_lines: list[list[Slot]] = []
         self.bill_pending: list[list[PendingOneTime]] = []
+        self.version_runs: dict[int, Run] = {}  # per catalog version (app.engine.versioned)
 
     def bill_of(self, day: dt.date) -> int | None:
         """The index of the simulated bill whose dates contain ``day`` (``None``: none does)."""
@@ -221,7 +222,7 @@ class PackagePeriod:
     """
 
     __slots__ = ("run", "ap", "frequency", "package", "rollup", "held", "period", "p_days",
-                 "live_start", "live_end", "out", "span", "whole")
+                 "live_start", "live_end", "out", "span", "whole", "version", "version_note")
 
     def __init__(self, run: Run, ap: AccountPackage, frequency: PackageFrequency,
                  package: Package, held: tuple[bool, dt.date | None], period: Period,
@@ -239,6 +240,8 @@ class PackagePeriod:
         self.out = out
         self.span = f"{period.start}..{period.end}"
         self.whole: dict[str, str] = {}
+        self.version: str | None = None  # the catalog version pricing it (versioned catalogs)
+        self.version_note = ""  # "; catalog version 2027-01-01, price for new subscriptions..."
 
     def event_out(self, day: dt.date) -> list[Slot] | None:
         """Where an event charge of ``day`` goes (a transition or penalty, an early-termination

@@ -31,6 +31,8 @@ from app.engine.snapshot import Catalog, Package
 from app.engine.tax import tax_lines
 from app.engine.transitions import transition_lines
 from app.engine.usage import usage_lines
+from app.engine.versioned import name_versions, versioned_recurring
+from app.engine.versions import Piece, pieces
 
 
 def _statement_grid(catalog: Catalog, account: Account) -> Grid:
@@ -62,14 +64,19 @@ def _simulate(catalog: Catalog, account: Account, start: dt.date, periods: int) 
     pending: list[list[PendingOneTime]] = [[] for _ in stmts]
     run.bill_starts, run.bills_end = starts, stmts[-1].end
     run.bill_lines, run.bill_pending = buckets, pending
+    parts_of: dict[int, Sequence[Piece]] = {}
     for ap in account.packages:
-        _package(run, ap, stmts, starts, buckets)
+        if catalog.versions:
+            parts_of[ap.index] = pieces(catalog, ap.start)
+        _package(run, ap, stmts, starts, buckets, parts_of.get(ap.index))
     bills: list[BillPeriod] = []
     total = ZERO
     for i, stmt in enumerate(stmts):
         if pending[i]:
             price_one_time(run, pending[i], buckets[i])
         lines = _flatten(buckets[i])
+        if parts_of:
+            lines = name_versions(run, lines, parts_of)
         lines.extend(tax_lines(catalog, account.country, run.currency, lines, run.money))
         period = make_period(stmt.start, stmt.end, lines)
         total += period.total
@@ -97,7 +104,7 @@ def _activation_day(run: Run, package: Package, ap: AccountPackage) -> tuple[boo
 
 
 def _package(run: Run, ap: AccountPackage, stmts: Sequence[Period], starts: Sequence[dt.date],
-             buckets: list[list[Slot]]) -> None:
+             buckets: list[list[Slot]], parts: Sequence[Piece] | None = None) -> None:
     catalog, account = run.catalog, run.account
     frequency = catalog.frequencies[ap.frequency]
     package = catalog.packages[frequency.package]
@@ -125,7 +132,9 @@ def _package(run: Run, ap: AccountPackage, stmts: Sequence[Period], starts: Sequ
             if svc.start >= live_end or (gone is not None and gone < first):
                 continue  # not yet added, or cancelled for good
             if charged:
-                if terms.recurs:
+                if terms.recurs and parts is not None:
+                    versioned_recurring(here, svc, terms, parts)
+                elif terms.recurs:
                     segments = recurring_lines(here, svc, terms)
                     if segments and terms.discounted:
                         discount_lines(here, svc, terms, segments)

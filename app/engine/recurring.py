@@ -85,9 +85,11 @@ def recurring_lines(here: PackagePeriod, svc: AccountService, terms: ServiceTerm
             charged = (full if days == p_days else full * days / p_days).quantize(q, ROUND_HALF_UP)
             out.append(BillLine(
                 frequency.name, svc.service, svc.id, "recurring", status, priced.quantity, unit,
-                charged, terms.gl_code, price.source, f"{span}, {priced.text}{note}",
+                charged, terms.gl_code, price.source,
+                f"{span}, {priced.text}{note}{here.version_note}",
                 svc.service, start, end, None, None, price.book, here.rollup, here.ap.index,
                 terms.tax_category, terms.tax_inclusive, days, p_days,
+                catalog_version=here.version,
             ))
             if keep:
                 segments.append(Segment(start, end, status, full, quantity, charged))
@@ -106,9 +108,11 @@ def recurring_lines(here: PackagePeriod, svc: AccountService, terms: ServiceTerm
                 frequency.name, svc.service, svc.id, "recurring", status, as_units(quantity), unit,
                 charged, terms.gl_code, price.source,
                 f"{span}, {price.label}, bracket tier {i + 1} ({tier_span(tiers, i)}) "
-                f"{run.money(unit)}{units_text(quantity)}: {counted} units {how}{note}",
+                f"{run.money(unit)}{units_text(quantity)}: {counted} units {how}{note}"
+                f"{here.version_note}",
                 svc.service, start, end, i + 1, None, price.book, here.rollup, here.ap.index,
                 terms.tax_category, terms.tax_inclusive, days, p_days,
+                catalog_version=here.version,
             ))
         else:
             before, total = same_service_units(catalog, run.by_service[svc.service], svc, start)
@@ -125,9 +129,10 @@ def recurring_lines(here: PackagePeriod, svc: AccountService, terms: ServiceTerm
                     f"{span}, {price.label}, progressive tier {piece.level + 1} "
                     f"({tier_span(tiers, piece.level)}) {run.money(unit)}"
                     f"{units_text(piece.units)}: units {piece.first}-{piece.last} of {total} "
-                    f"'{svc.service}' units on the account on {start}{note}",
+                    f"'{svc.service}' units on the account on {start}{note}{here.version_note}",
                     svc.service, start, end, piece.level + 1, None, price.book, here.rollup,
                     here.ap.index, terms.tax_category, terms.tax_inclusive, days, p_days,
+                    catalog_version=here.version,
                 ))
         if keep:
             segments.append(Segment(start, end, status, full, quantity, charged))

@@ -309,6 +309,9 @@ class Catalog:
     # Memo of derived lookups (resolved prices per frequency, book, currency...). The snapshot
     # itself never changes, so entries never go stale; concurrent fills write equal values.
     memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False, hash=False)
+    # The catalog's versions (app.engine.versions.CatalogVersion), oldest first; empty for a
+    # catalog without a ``versions`` section (one version). The first is this catalog itself.
+    versions: tuple[Any, ...] = field(default=(), compare=False, repr=False)
 
     def is_cancelled(self, status: str) -> bool:
         return status in self.cancelled

@@ -669,3 +669,26 @@ class CatalogCache(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     built_at: Mapped[dt.datetime] = mapped_column(DateTime)
     document_json: Mapped[str] = mapped_column(Text)
+
+
+class CatalogVersion(Base):
+    """A scheduled version of the catalog (docs/versions.md): effective from ``effective_date``
+    with the price changes ``changes_json`` (the exchange format's ``versions[].prices``, JSON,
+    referring to frequencies, price books, currencies, services and statuses by name). The
+    catalog's own rows are the first version: ``position`` 0 holds only its date. For
+    subscribers who already hold a package, ``policy`` ``grandfathered`` keeps the old price,
+    ``move`` gives them the new one from ``existing_from``. A version with ``published_at``
+    was exported and is read-only."""
+
+    __tablename__ = "catalog_version"
+    __table_args__ = (
+        CheckConstraint("policy IN ('grandfathered', 'move')", name="policy_known"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, unique=True)
+    effective_date: Mapped[dt.date] = mapped_column(Date, unique=True)
+    name: Mapped[str | None] = mapped_column(NAME, nullable=True)
+    policy: Mapped[str] = mapped_column(String(20), default="move")
+    existing_from: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    changes_json: Mapped[str] = mapped_column(Text, default="[]")

@@ -114,6 +114,12 @@ class MainWindow(QMainWindow):
         if self.review_tabs:
             self.tabs.addTab(QWidget(), "Changes")
             self.tabs.addTab(QWidget(), "Checks")
+        from app.views.catalog.versions_view import ScheduledChangesView, editing_text
+
+        self.versions_view = ScheduledChangesView(db, self)
+        self.tabs.addTab(self.versions_view, "Scheduled changes")  # last: other tabs keep places
+        self.version_label = QLabel(editing_text(self.versions_view.model.rows))
+        self.statusBar().addPermanentWidget(self.version_label)
         self.setCentralWidget(self.tabs)
         self.undo_group = QUndoGroup(self)
         self.undo_group.addStack(self.editor.stack)
@@ -368,6 +374,8 @@ class MainWindow(QMainWindow):
     def _deliver(self, changes: store.Changes) -> None:
         if self._simulator_task is not None:
             self._missed_changes = True
+        self.versions_view.refresh()  # an export publishes versions too
+        self.version_label.setText(self.versions_view.editing.text())
         for view in (self.editor, self.setup_view, self.simulator_view, self.changes_view,
                      self.lint_view):
             if view is None or view is self._source:

@@ -69,3 +69,16 @@ def test_demo_through_the_command_line(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Fiber TV Bundle Monthly" in result.stdout
     assert "WELCOME10" in result.stdout
+
+
+def test_demo_account_meets_the_2027_price_change_in_march(demo_catalog: dict[str, Any]) -> None:
+    """The demo schedules Internet 500 in the Fiber TV Bundle at 60.00 from 2027-01-01, with
+    existing subscribers moving on 2027-03-01: Jane (since January 2026) pays 55.00 in January
+    and February 2027, then 60.00."""
+    bill, _ = run(demo_catalog, demo_account(), "2027-01-01", 3)
+    net = [(ln.amount, ln.catalog_version) for i in range(3) for ln in lines(bill, i, "recurring")
+           if ln.service_id == "net"]
+    assert net == [(Decimal("55.00"), "2026-01-01"), (Decimal("55.00"), "2026-01-01"),
+                   (Decimal("60.00"), "2027 prices")]
+    assert [p.total for p in bill.periods] == [Decimal("106.15"), Decimal("106.15"),
+                                               Decimal("111.50")]

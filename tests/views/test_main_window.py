@@ -65,7 +65,7 @@ def prompt(monkeypatch: pytest.MonkeyPatch, answer: Button) -> list[str]:
 
 def test_tabs_menus_and_standard_shortcuts(window: MainWindow) -> None:
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
-        "Catalog", "Setup", "Simulator", "Changes", "Checks"]
+        "Catalog", "Setup", "Simulator", "Changes", "Checks", "Scheduled changes"]
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus == ["&File", "&Edit", "&Help"]
     file_items = [a.text() for a in window.menuBar().actions()[0].menu().actions()

@@ -118,7 +118,10 @@ class DocumentCache:
         with self._lock:
             if self._entries.get(id(db)) is not entry:
                 return
-            patched = _Entry(dict(reference, packages=entry.doc["packages"]), entry.index)
+            doc = dict(reference, packages=entry.doc["packages"])
+            if "versions" in entry.doc:
+                doc["versions"] = entry.doc["versions"]
+            patched = _Entry(doc, entry.index)
             patched.revision = entry.revision + 1
             self._entries[id(db)] = patched
 

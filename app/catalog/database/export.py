@@ -36,6 +36,8 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection
 
+from app.catalog.database.versions import read_versions
+
 Doc = dict[str, Any]
 Row = tuple[Any, ...]
 Lookup = dict[int | None, Any]
@@ -684,4 +686,7 @@ def catalog_document(conn: Connection) -> Doc:
     doc = _reference(conn, names)
     with _gc_paused():
         doc["packages"] = _packages(conn, names, None)
+    versions = read_versions(conn)
+    if versions is not None:
+        doc["versions"] = versions
     return doc

@@ -20,6 +20,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, Table, delete, func, insert, select
 
+from app.catalog.database.versions import publish_versions
 from app.models import schema as m
 from app.models.database import Database
 
@@ -153,7 +154,11 @@ class ExportRecord:
 def record_export(db: Database, path: str, fmt: str, doc: Doc) -> int:
     """Remember an export (time, file, format, and the catalog as exported); its number."""
     with db.engine.begin() as conn:
-        return record(conn, path, fmt, doc)
+        number = record(conn, path, fmt, doc)
+        if doc.get("versions"):
+            publish_versions(conn)
+            conn.execute(delete(_t(m.CatalogCache)))
+        return number
 
 
 def list_exports(db: Database) -> list[ExportEntry]:

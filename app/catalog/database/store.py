@@ -20,11 +20,12 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.catalog.changes import EXPORTED
 from app.catalog.changes import Changes as Changes
+from app.catalog.database import edit_stamps, history, versions, writer
 from app.catalog.database import export as exporter
-from app.catalog.database import history, versions, writer
 from app.catalog.database.documents import documents
-from app.catalog.database.versions import VERSION_KEY as VERSION_KEY
-from app.catalog.database.versions import ReferenceVersions
+from app.catalog.database.edit_stamps import VERSION_KEY as VERSION_KEY
+from app.catalog.database.edit_stamps import ReferenceVersions
+from app.catalog.database.versions import write_versions
 from app.catalog.document import contract
 from app.catalog.errors import ConcurrentEditError as ConcurrentEditError
 from app.catalog.errors import ImportFailure, InUseError
@@ -228,12 +229,13 @@ def import_catalog(db: Database, doc: object, *, source: str = "catalog") -> Cha
     try:
         with writing(db.engine).begin() as conn:
             _invalidate_cache(conn)
-            before = versions.max_ids(conn)
+            before = edit_stamps.max_ids(conn)
             _write_extensions(conn, checked.extensions)
             stale = writer.write_reference(conn, doc)
             writer.write_counting_rules(conn, doc, with_items=False)
             stale_packages, stale_freqs = writer.write_packages(conn, doc["packages"])
             stale_rules = writer.write_counting_rules(conn, doc)
+            write_versions(conn, doc.get("versions"))
             users = _stale_in_use(conn, stale_freqs)
             if users:
                 raise ImportFailure(
@@ -246,7 +248,7 @@ def import_catalog(db: Database, doc: object, *, source: str = "catalog") -> Cha
                 [(m.CountingRule, stale_rules), (m.PackageFrequency, stale_freqs),
                  (m.Package, stale_packages), *stale],
             )
-            versions.stamp_import(conn, before)  # a deliberate overwrite: every object
+            edit_stamps.stamp_import(conn, before)  # a deliberate overwrite: every object
     except IntegrityError as exc:
         raise ImportFailure(
             f"{source}: the database refused the catalog ({exc.orig}); nothing imported"
@@ -267,6 +269,8 @@ def record_export(db: Database, path: str, fmt: str, doc: Doc) -> Changes:
     """Remember an export (kept as compact parts shared with the other exports); returns what
     changed (the export history: the Changes tab lists the exports)."""
     history.record_export(db, path, fmt, doc)
+    if doc.get("versions"):
+        documents.drop(db)  # its versions are published now
     return EXPORTED
 
 
@@ -321,7 +325,7 @@ def package_document(db: Database, name: str) -> Doc:
         if pid is None:
             raise KeyError(name)
         # the version first: a save in between then makes ours look older, never newer
-        stamp = versions.package_stamp(conn, name)
+        stamp = edit_stamps.package_stamp(conn, name)
         doc = exporter.packages_document(conn, {pid})[0]
     doc[VERSION_KEY] = stamp.version if stamp is not None else 1
     return doc
@@ -333,7 +337,7 @@ def reference_for_editing(db: Database) -> tuple[Doc, ReferenceVersions]:
     first: a save in between makes them look older than the document, so the next save is
     refused rather than overwriting it."""
     with db.engine.connect() as conn:
-        loaded = versions.reference_versions(conn)
+        loaded = edit_stamps.reference_versions(conn)
         return exporter.reference_document(conn), loaded
 
 
@@ -435,7 +439,7 @@ def save_package(db: Database, package: Doc, *, original_name: str | None = None
     renames = {original_name: package["name"]} if original_name else None
     try:
         with writing(db.engine).begin() as conn:  # the write lock first: check, then write
-            stamp = versions.check_package(conn, original_name or package["name"],
+            stamp = edit_stamps.check_package(conn, original_name or package["name"],
                                            expected_version if original_name else None)
             _invalidate_cache(conn)
             _stale_packages, stale_freqs = writer.write_packages(
@@ -444,7 +448,7 @@ def save_package(db: Database, package: Doc, *, original_name: str | None = None
             if users:
                 raise InUseError(f"cannot remove: {users[0]}", users)
             writer.delete_stale(conn, [(m.PackageFrequency, stale_freqs)])
-            version = versions.stamp_package(conn, package["name"], existed=stamp is not None)
+            version = edit_stamps.stamp_package(conn, package["name"], existed=stamp is not None)
     except IntegrityError as exc:
         raise ImportFailure(f"package '{package['name']}': refused by the database "
                             f"({exc.orig})") from exc
@@ -468,7 +472,7 @@ def delete_package(db: Database, name: str, *, expected_version: int | None = No
         raise InUseError(f"package '{name}' is counted by counting rule '{rule_users[0]}'; "
                          "remove it from the rule first.", rule_users)
     with writing(db.engine).begin() as conn:
-        versions.check_package(conn, name, expected_version, deleting=True)
+        edit_stamps.check_package(conn, name, expected_version, deleting=True)
         _invalidate_cache(conn)
         conn.execute(delete(_t(m.Package)).where(_t(m.Package).c.name == name))
     documents.patch_packages(db, {}, deleted=frozenset({name}))
@@ -501,7 +505,7 @@ def delete_frequency(db: Database, name: str) -> Changes:
                              .where(fr.c.name == name)).scalar()
         conn.execute(delete(fr).where(fr.c.name == name))
         if owner:
-            versions.stamp_package(conn, owner, existed=True)
+            edit_stamps.stamp_package(conn, owner, existed=True)
     if owner:
         documents.patch_packages(db, {owner: owner})
     return Changes(frozenset({"packages"}), frozenset({owner} if owner else set()))
@@ -538,14 +542,16 @@ def save_reference(db: Database, reference: Doc,
     try:
         with writing(db.engine).begin() as conn:
             if expected_versions is not None:
-                versions.check_reference(conn, expected_versions)
+                edit_stamps.check_reference(conn, expected_versions)
             before = exporter.reference_document(conn)
             _invalidate_cache(conn)
             stale = writer.write_reference(conn, doc, renames=renames)
+            if renames:
+                versions.rename_references(conn, renames)
             stale_rules = writer.write_counting_rules(
                 conn, doc, renames=(renames or {}).get("counting_rules"))
             writer.delete_stale(conn, [(m.CountingRule, stale_rules), *stale])
-            versions.stamp_reference(conn, before, doc, renames)
+            edit_stamps.stamp_reference(conn, before, doc, renames)
     except IntegrityError as exc:
         raise InUseError(
             "setup: an object you removed is still used by a package, a price or an account "
@@ -555,3 +561,57 @@ def save_reference(db: Database, reference: Doc,
     else:
         documents.patch_reference(db)
     return Changes(frozenset(REFERENCE_KINDS), frozenset())
+
+
+# --- catalog versions (docs/versions.md) ---------------------------------------------------
+
+
+def catalog_versions(db: Database) -> list[versions.VersionSummary]:
+    """The catalog's versions, oldest first (empty: the catalog has one version)."""
+    with db.engine.connect() as conn:
+        return versions.summaries(conn)
+
+
+def _version_write(db: Database, write: Any) -> Changes:
+    """Run ``write(conn)``, then check the whole catalog with its versions: all or nothing."""
+    try:
+        with writing(db.engine).begin() as conn:
+            write(conn)
+            doc = exporter.catalog_document(conn)
+            problems = _errors(check_catalog(doc).problems)
+            if problems:
+                raise ImportFailure(f"the catalog versions are refused: {problems[0]}", problems)
+            _invalidate_cache(conn)
+    finally:
+        documents.drop(db)
+    return versions.CHANGED
+
+
+def schedule_version(db: Database, effective_date: dt.date, prices: list[Doc], *,
+                     policy: str = "grandfathered", existing_from: dt.date | None = None,
+                     name: str | None = None, first_date: dt.date | None = None) -> Changes:
+    """Schedule a new (draft) catalog version: ``prices`` (the format's ``versions[].prices``)
+    from ``effective_date``; for subscribers who already hold the package, ``policy``
+    ``grandfathered`` or ``move`` (from ``existing_from``, default the effective date). The
+    catalog's own prices become the first version, dated ``first_date`` (default: today)."""
+    base = first_date or min(dt.date.today(), effective_date - dt.timedelta(days=1))
+    return _version_write(db, lambda conn: versions.add_version(
+        conn, effective_date, policy, existing_from, prices, name, base))
+
+
+def edit_version(db: Database, effective_date: dt.date, *, policy: str | None = None,
+                 existing_from: dt.date | None = None,
+                 prices: list[Doc] | None = None) -> Changes:
+    """Change a draft version; a published (exported) one is refused with
+    :class:`~app.catalog.database.versions.PublishedVersionError`."""
+    return _version_write(db, lambda conn: versions.change_version(
+        conn, effective_date, policy=policy, existing_from=existing_from, prices=prices))
+
+
+def delete_version(db: Database, effective_date: dt.date) -> Changes:
+    """Delete a draft version (a published one is refused)."""
+    return _version_write(db, lambda conn: versions.remove_version(conn, effective_date))
+
+
+VersionSummary = versions.VersionSummary
+PublishedVersionError = versions.PublishedVersionError

@@ -1,269 +1,201 @@
-"""Optimistic concurrency: the edit stamp (version, when, who) of packages and reference objects.
+"""Catalog versions in the database (table ``catalog_version``, docs/versions.md).
 
-Each package and each reference object carries a ``version`` that grows with every save that
-changes it, with ``updated_at`` (UTC) and ``updated_by`` (``user@host``). The window loads an
-object with its version and saves it naming that version; inside the write transaction (SQLite:
-``BEGIN IMMEDIATE``, so no other writer can slip in between; PostgreSQL: ``SELECT ... FOR
-UPDATE`` on the row) the stored version is compared with it, and a save of an object someone
-else saved since is refused with :class:`ConcurrentEditError` naming who and when. Nothing is
-overwritten silently. An import replaces the whole catalog on purpose: it stamps every object.
+The catalog's own rows are its first version; each row after it is a scheduled version: an
+effective date, the price changes (the exchange format's ``versions[].prices``, as JSON), and
+the policy for subscribers who already hold a package. A version that was exported (any JSON
+or Kill Bill export) is published: from then on it is read-only, and the store refuses to edit
+or delete it, saying so.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import getpass
-import socket
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, select, update
+import orjson
+from sqlalchemy import Connection, Table, delete, func, insert, select, update
 
-from app.catalog.errors import ConcurrentEditError
+from app.catalog.changes import Changes
+from app.catalog.errors import ImportFailure
 from app.models import schema as m
 
 Doc = dict[str, Any]
-
-VERSION_KEY = "x-catalog-editor-version"
-"""The key under which :func:`store.package_document` gives the package's loaded version (an
-``x-`` key: the exchange format's validation and export leave it out)."""
-
-REFERENCE_TABLES: dict[str, tuple[type[m.Base], tuple[str, ...], str]] = {
-    "currencies": (m.Currency, ("code",), "currency"),
-    "price_books": (m.PriceBook, ("code",), "price book"),
-    "statuses": (m.Status, ("name",), "status"),
-    "transitions": (m.Transition, ("name",), "transition"),
-    "services": (m.Service, ("name",), "service"),
-    "tax_rates": (m.TaxRate, ("category", "country"), "tax rate"),
-    "rate_plans": (m.RatePlan, ("name",), "rate plan"),
-    "usage_buckets": (m.UsageBucket, ("name",), "usage bucket"),
-    "counting_rules": (m.CountingRule, ("name",), "counting rule"),
-    "contracts": (m.Contract, ("name",), "contract"),
-    "companies": (m.Company, ("name",), "company"),
-    "custom_fields": (m.CustomField, ("name",), "custom field"),
-    "promo_codes": (m.PromoCode, ("code",), "promo code"),
-    "price_plans": (m.PricePlan, ("name",), "price plan"),
-}
-"""Each reference kind of the catalog document: its table, the key columns naming an object,
-and what the object is called in a message."""
-
-ReferenceVersions = dict[str, dict[Any, int]]
-"""``{kind: {key: version}}``: the versions of the reference objects as Setup loaded them."""
+VERSIONS = "versions"
+CHANGED = Changes(kinds=frozenset({VERSIONS}))
 
 
-def _t(model: type[m.Base]) -> Table:
-    table = model.__table__
+class PublishedVersionError(ImportFailure):
+    """An edit of a catalog version that is published (exported), so read-only."""
+
+
+def _t() -> Table:
+    table = m.CatalogVersion.__table__
     assert isinstance(table, Table)
     return table
 
 
-def current_user() -> str:
-    """Who is saving: ``user@host`` (what ``updated_by`` records)."""
-    try:
-        user = getpass.getuser()
-    except (OSError, KeyError):  # no login name (a container without a passwd entry)
-        user = "unknown"
-    return f"{user}@{socket.gethostname() or 'localhost'}"
-
-
-def utc_now() -> dt.datetime:
-    """Now in UTC, naive (as every timestamp of the schema), to the second."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-
-
 @dataclass(frozen=True)
-class Stamp:
-    """An object's stored version with when and by whom it was last saved."""
+class VersionSummary:
+    """One version as the window lists it."""
 
-    version: int
-    updated_at: dt.datetime | None
-    updated_by: str | None
+    effective_date: dt.date
+    name: str
+    policy: str
+    existing_from: dt.date | None
+    published: bool
+    prices: list[Doc] = field(default_factory=list)
 
-    def by_whom(self) -> str:
-        who = self.updated_by or "someone"
-        if self.updated_at is None:
-            return f"by {who}"
-        return f"by {who} at {self.updated_at:%Y-%m-%d %H:%M} UTC"
-
-
-def _stamp_values() -> dict[str, Any]:
-    return {"updated_at": utc_now(), "updated_by": current_user()}
-
-
-def _key_of(kind: str, obj: Doc) -> Any:
-    cols = REFERENCE_TABLES[kind][1]
-    return obj[cols[0]] if len(cols) == 1 else tuple(obj[c] for c in cols)
+    @property
+    def policy_text(self) -> str:
+        if self.policy == "grandfathered":
+            return "existing subscriptions keep their price (grandfathered)"
+        moved = self.existing_from or self.effective_date
+        return f"existing subscriptions move on {moved}"
 
 
-def _label(kind: str, key: Any) -> str:
-    what = REFERENCE_TABLES[kind][2]
-    name = "/".join(key) if isinstance(key, tuple) else key
-    return f"{what} '{name}'"
-
-
-# --- packages -------------------------------------------------------------------------------
-
-
-def package_stamp(conn: Connection, name: str, *, lock: bool = False) -> Stamp | None:
-    """The stored stamp of package ``name`` (None when there is none); with ``lock`` the row is
-    locked until the transaction ends (``FOR UPDATE``; SQLite's write lock covers it)."""
-    pkg = _t(m.Package)
-    query = select(pkg.c.version, pkg.c.updated_at, pkg.c.updated_by).where(pkg.c.name == name)
-    if lock:
-        query = query.with_for_update()
-    row = conn.execute(query).first()
-    return None if row is None else Stamp(row.version, row.updated_at, row.updated_by)
-
-
-def check_package(conn: Connection, name: str, expected: int | None, *,
-                  deleting: bool = False) -> Stamp | None:
-    """Refuse (:class:`ConcurrentEditError`) when package ``name`` is no longer at version
-    ``expected``; ``expected`` None skips the check. Call inside the write transaction."""
-    stamp = package_stamp(conn, name, lock=True)
-    if expected is None:
-        return stamp
-    if stamp is None:
-        raise ConcurrentEditError(
-            f"Package '{name}' was deleted by someone else since you opened it; nothing was "
-            f"{'deleted' if deleting else 'saved'}. Your edits are kept: save them as a new "
-            "package (Clone as new package) if you want them back.",
-            what=f"package '{name}'", version=None, expected=expected)
-    if stamp.version != expected:
-        kept = ("It was not deleted: reload to see their changes first." if deleting else
-                "Your edits are kept: reload to see theirs, or copy your changes.")
-        raise ConcurrentEditError(
-            f"Package '{name}' was changed {stamp.by_whom()} since you opened it (version "
-            f"{stamp.version}, yours {expected}). {kept}",
-            what=f"package '{name}'", version=stamp.version, expected=expected,
-            updated_by=stamp.updated_by)
-    return stamp
-
-
-def stamp_package(conn: Connection, name: str, *, existed: bool) -> int:
-    """After a save of package ``name``: its version grows by one (a new package stays at 1);
-    records when and who. Returns the new version."""
-    pkg = _t(m.Package)
-    values = _stamp_values()
-    if existed:
-        values["version"] = pkg.c.version + 1
-    conn.execute(update(pkg).where(pkg.c.name == name).values(**values))
-    version = conn.execute(select(pkg.c.version).where(pkg.c.name == name)).scalar()
-    return int(version or 1)
-
-
-# --- reference objects ----------------------------------------------------------------------
-
-
-def reference_versions(conn: Connection) -> ReferenceVersions:
-    """The version of every reference object, by kind and key."""
-    out: ReferenceVersions = {}
-    for kind, (model, cols, _what) in REFERENCE_TABLES.items():
-        table = _t(model)
-        rows = conn.execute(select(table.c.version, *[table.c[c] for c in cols]))
-        out[kind] = {(r[1] if len(cols) == 1 else tuple(r[1:])): r[0] for r in rows}
+def read_versions(conn: Connection) -> list[Doc] | None:
+    """The ``versions`` section of the document (``None``: the catalog has one version)."""
+    t = _t()
+    rows = conn.execute(select(t).order_by(t.c.position)).all()
+    if not rows:
+        return None
+    out: list[Doc] = []
+    for i, row in enumerate(rows):
+        doc: Doc = {"effective_date": row.effective_date.isoformat()}
+        if row.name:
+            doc["name"] = row.name
+        if row.published_at is not None:
+            doc["published"] = True
+        if i > 0:
+            existing: Doc = {"policy": row.policy}
+            if row.policy == "move" and row.existing_from is not None:
+                existing["from"] = row.existing_from.isoformat()
+            doc["existing_subscriptions"] = existing
+            doc["prices"] = orjson.loads(row.changes_json)
+        out.append(doc)
     return out
 
 
-def _reference_stamps(conn: Connection, kind: str, *, lock: bool) -> dict[Any, Stamp]:
-    model, cols, _what = REFERENCE_TABLES[kind]
-    table = _t(model)
-    query = select(table.c.version, table.c.updated_at, table.c.updated_by,
-                   *[table.c[c] for c in cols])
-    if lock:
-        query = query.with_for_update()
-    return {(r[3] if len(cols) == 1 else tuple(r[3:])): Stamp(r[0], r[1], r[2])
-            for r in conn.execute(query)}
+def write_versions(conn: Connection, versions: list[Doc] | None) -> None:
+    """Replace the versions with the document's section (an import: all or nothing)."""
+    t = _t()
+    conn.execute(delete(t))
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    for i, v in enumerate(versions or ()):
+        existing = v.get("existing_subscriptions") or {}
+        moved = existing.get("from")
+        conn.execute(insert(t).values(
+            position=i, effective_date=dt.date.fromisoformat(v["effective_date"]),
+            name=v.get("name"), policy=existing.get("policy") or ("move" if i == 0
+                                                                  else "grandfathered"),
+            existing_from=dt.date.fromisoformat(moved) if moved else None,
+            published_at=now if v.get("published") else None,
+            changes_json=orjson.dumps(v.get("prices") or []).decode("utf-8")))
 
 
-def check_reference(conn: Connection, expected: Mapping[str, Mapping[Any, int]]) -> None:
-    """Refuse (:class:`ConcurrentEditError`) when any reference object was saved, added or
-    deleted by someone else since ``expected`` was read (Setup saves the whole reference data,
-    so any of them would be overwritten). Call inside the write transaction."""
-    for kind in REFERENCE_TABLES:
-        if kind not in expected:
-            continue
-        loaded = expected[kind]
-        stored = _reference_stamps(conn, kind, lock=True)
-        for key, stamp in stored.items():
-            if key not in loaded:
-                raise ConcurrentEditError(
-                    f"Setup: {_label(kind, key)} was added {stamp.by_whom()} since Setup "
-                    "loaded the reference data; nothing was saved. Your edits are kept: "
-                    "Discard to see theirs, or copy your changes.",
-                    what=_label(kind, key), version=stamp.version, expected=None,
-                    updated_by=stamp.updated_by)
-            if stamp.version != loaded[key]:
-                raise ConcurrentEditError(
-                    f"Setup: {_label(kind, key)} was changed {stamp.by_whom()} since Setup "
-                    f"loaded it (version {stamp.version}, yours {loaded[key]}); nothing was "
-                    "saved. Your edits are kept: Discard to see theirs, or copy your changes.",
-                    what=_label(kind, key), version=stamp.version, expected=loaded[key],
-                    updated_by=stamp.updated_by)
-        for key in loaded:
-            if key not in stored:
-                raise ConcurrentEditError(
-                    f"Setup: {_label(kind, key)} was deleted by someone else since Setup "
-                    "loaded it; nothing was saved. Your edits are kept: Discard to see the "
-                    "reference data as it is now.",
-                    what=_label(kind, key), version=None, expected=loaded[key])
+def publish_versions(conn: Connection) -> None:
+    """Every version exported now is published (read-only from now on)."""
+    t = _t()
+    conn.execute(update(t).where(t.c.published_at.is_(None))
+                 .values(published_at=dt.datetime.now(dt.UTC).replace(tzinfo=None)))
 
 
-def stamp_reference(conn: Connection, before: Doc, after: Doc,
-                    renames: Mapping[str, Mapping[Any, Any]] | None = None) -> None:
-    """After a save of the reference data: every object whose document changed (or was
-    renamed) goes up one version, new ones stay at 1; both record when and who."""
-    values = _stamp_values()
-    for kind, (model, cols, _what) in REFERENCE_TABLES.items():
-        old = {_key_of(kind, o): o for o in before.get(kind, [])}
-        inverse = {new: old_key for old_key, new in (renames or {}).get(kind, {}).items()}
-        changed: list[Any] = []
-        added: list[Any] = []
-        for obj in after.get(kind, []):
-            key = _key_of(kind, obj)
-            was = inverse.get(key, key)
-            if was not in old:
-                added.append(key)
-            elif old[was] != obj or was != key:
-                changed.append(key)
-        table = _t(model)
-        _update_keys(conn, table, cols, changed, {**values, "version": table.c.version + 1})
-        _update_keys(conn, table, cols, added, values)
+def summaries(conn: Connection) -> list[VersionSummary]:
+    t = _t()
+    rows = conn.execute(select(t).order_by(t.c.position)).all()
+    return [VersionSummary(r.effective_date, r.name or r.effective_date.isoformat(), r.policy,
+                           r.existing_from, r.published_at is not None,
+                           orjson.loads(r.changes_json)) for r in rows]
 
 
-def _update_keys(conn: Connection, table: Table, cols: tuple[str, ...], keys: Iterable[Any],
-                 values: dict[str, Any]) -> None:
-    keys = list(keys)
-    if not keys:
-        return
-    if len(cols) == 1:
-        conn.execute(update(table).where(table.c[cols[0]].in_(keys)).values(**values))
-        return
-    for key in keys:  # composite keys (tax rates): few, one statement each
-        where = [table.c[c] == v for c, v in zip(cols, key, strict=True)]
-        conn.execute(update(table).where(*where).values(**values))
+def _row(conn: Connection, effective_date: dt.date) -> Any:
+    t = _t()
+    return conn.execute(select(t).where(t.c.effective_date == effective_date)).first()
 
 
-# --- an import: every object, on purpose ----------------------------------------------------
+def refuse_published(conn: Connection, effective_date: dt.date, what: str) -> None:
+    row = _row(conn, effective_date)
+    if row is None:
+        raise ImportFailure(f"there is no catalog version {effective_date}")
+    if row.published_at is not None:
+        raise PublishedVersionError(
+            f"catalog version {effective_date} is published (exported "
+            f"{row.published_at:%Y-%m-%d %H:%M} UTC), so it is read-only: {what} refused. "
+            "Schedule a new version with a later date instead.")
 
 
-def versioned_tables() -> list[Table]:
-    return [_t(model) for model, _cols, _what in REFERENCE_TABLES.values()] + [_t(m.Package)]
+def add_version(conn: Connection, effective_date: dt.date, policy: str,
+                existing_from: dt.date | None, prices: list[Doc], name: str | None,
+                base_date: dt.date) -> None:
+    """A new draft version (a first, unpublished version dated ``base_date`` is written for
+    the catalog's own prices when there is none yet)."""
+    t = _t()
+    count = conn.execute(select(func.count()).select_from(t)).scalar_one()
+    if count == 0:
+        conn.execute(insert(t).values(position=0, effective_date=base_date, name=None,
+                                      policy="move", existing_from=None, published_at=None,
+                                      changes_json="[]"))
+        count = 1
+    if _row(conn, effective_date) is not None:
+        raise ImportFailure(f"there is already a catalog version {effective_date}")
+    last = conn.execute(select(func.max(t.c.effective_date))).scalar_one()
+    if last is not None and effective_date <= last:
+        raise ImportFailure(f"catalog version {effective_date} would come before catalog "
+                            f"version {last}: a new version is dated after the last one")
+    conn.execute(insert(t).values(
+        position=count, effective_date=effective_date, name=name, policy=policy,
+        existing_from=existing_from if policy == "move" else None, published_at=None,
+        changes_json=orjson.dumps(prices).decode("utf-8")))
 
 
-def max_ids(conn: Connection) -> dict[str, int]:
-    """The highest id of every versioned table (read before an import: rows above it are new)."""
-    return {t.name: int(conn.execute(select(func.max(t.c.id))).scalar() or 0)
-            for t in versioned_tables()}
+def change_version(conn: Connection, effective_date: dt.date, *, policy: str | None = None,
+                   existing_from: dt.date | None = None,
+                   prices: list[Doc] | None = None) -> None:
+    refuse_published(conn, effective_date, "editing it is")
+    t = _t()
+    values: Doc = {}
+    if policy is not None:
+        values["policy"] = policy
+        values["existing_from"] = existing_from if policy == "move" else None
+    if prices is not None:
+        values["changes_json"] = orjson.dumps(prices).decode("utf-8")
+    if values:
+        conn.execute(update(t).where(t.c.effective_date == effective_date).values(**values))
 
 
-def stamp_import(conn: Connection, before: Mapping[str, int]) -> None:
-    """After an import, which replaces the catalog deliberately: every object that was there
-    goes up one version (a window holding an older one is refused on save), new ones stay at
-    1; all record when and who."""
-    values = _stamp_values()
-    for table in versioned_tables():
-        top = before.get(table.name, 0)
-        conn.execute(update(table).where(table.c.id <= top)
-                     .values(**values, version=table.c.version + 1))
-        conn.execute(update(table).where(table.c.id > top).values(**values))
+def remove_version(conn: Connection, effective_date: dt.date) -> None:
+    refuse_published(conn, effective_date, "deleting it is")
+    t = _t()
+    row = _row(conn, effective_date)
+    if row.position == 0:
+        raise ImportFailure("the first catalog version is the catalog itself; it cannot be "
+                            "deleted")
+    conn.execute(delete(t).where(t.c.effective_date == effective_date))
+    rest = conn.execute(select(t.c.id).order_by(t.c.position)).scalars().all()
+    for i, ident in enumerate(rest):  # keep positions 0..n-1 (unique: shift through negatives)
+        conn.execute(update(t).where(t.c.id == ident).values(position=-1 - i))
+    conn.execute(update(t).values(position=-t.c.position - 1))
+
+
+_RENAMED_FIELDS = {"services": "service", "currencies": "currency", "price_books": "price_book"}
+
+
+def rename_references(conn: Connection, renames: dict[str, dict[Any, Any]]) -> None:
+    """Objects renamed in Setup keep their place in the versions' price changes (services,
+    currencies, price books, and statuses in ``amounts``/``tiers``)."""
+    t = _t()
+    statuses = renames.get("statuses") or {}
+    for ident, text in conn.execute(select(t.c.id, t.c.changes_json)).all():
+        changes = orjson.loads(text)
+        for change in changes:
+            for kind, key in _RENAMED_FIELDS.items():
+                mapping = renames.get(kind) or {}
+                if change.get(key) in mapping:
+                    change[key] = mapping[change[key]]
+            for key in ("amounts", "tiers"):
+                if change.get(key):
+                    change[key] = {statuses.get(s, s): v for s, v in change[key].items()}
+        new = orjson.dumps(changes).decode("utf-8")
+        if new != text:
+            conn.execute(update(t).where(t.c.id == ident).values(changes_json=new))

@@ -309,9 +309,20 @@ _TOP_LEVEL: tuple[tuple[str, _Kind], ...] = (
         )),),
     )),
     ("packages", _PACKAGE),
+    ("versions", _Kind("catalog_version", _by("effective_date"), {"published": False})),
 )  # fmt: skip
 
 _TOP_KEYS = {key for key, _ in _TOP_LEVEL}
+
+
+def _unpublished(doc: dict[str, Any]) -> dict[str, Any]:
+    """``doc`` without the versions' ``published`` flags: exporting publishes a version, which
+    changes no price, so it is not a change of the catalog (docs/versions.md)."""
+    versions = doc.get("versions")
+    if not isinstance(versions, list):
+        return doc
+    return {**doc, "versions": [{k: v for k, v in item.items() if k != "published"}
+                                if isinstance(item, dict) else item for item in versions]}
 
 
 def diff_catalogs(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
@@ -321,8 +332,8 @@ def diff_catalogs(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     (a list where objects were expected gives added and removed items) without raising.
     """
     out: list[Change] = []
-    old = old if isinstance(old, dict) else {}
-    new = new if isinstance(new, dict) else {}
+    old = _unpublished(old) if isinstance(old, dict) else {}
+    new = _unpublished(new) if isinstance(new, dict) else {}
     for key in [*new, *(k for k in old if k not in new)]:
         if key in _TOP_KEYS:
             continue

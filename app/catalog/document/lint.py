@@ -24,7 +24,8 @@ The smells, most of them from the source pages (seeds 000 and 004):
 - a service in a package with no price in any frequency or price book;
 - a usage service whose usage cannot be rated (no rate for it in the rate plan that applies);
 - a tax category used by services with no tax rate in any country;
-- options on a custom field that is not a choice field.
+- options on a custom field that is not a choice field;
+- the versioning traps of :mod:`app.catalog.document.versions_lint`.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.catalog.document.validation import Elems, Found, order_problems
+from app.catalog.document.versions_lint import lint_versions
 from app.engine.problems import Problem
 
 __all__ = ["lint_catalog", "lint_steps"]
@@ -88,6 +90,7 @@ def _found_steps(doc: dict[str, Any]) -> Iterator[list[Found]]:
                  "account changes nothing")
     for at, message in _bundle_above_parts(doc):
         warn(at, message)
+    found.extend(lint_versions(doc))
     yield step()
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from app.catalog.document.versions_pass import check_versions
 from app.catalog.document.wording import _DATE_RE, Elems, Found, _choices, _show
 from app.engine.problems import BRACKET_NEEDS_COUNTING_RULE, format_path
 from app.engine.rules import bucket_threshold_problem, percent_problem, tier_end_problem
@@ -114,6 +115,7 @@ class _RuleChecker:
         self.check_promo_codes()
         self.check_price_plans()
         self.check_packages()
+        self.found.extend(check_versions(self.doc))
         return self.found
 
     def check_tax_rates(self) -> None:

@@ -92,3 +92,16 @@ class Simulation:
             outcome = jobs.bill_account(self.billing, doc, start, periods, trusted=True)
         elapsed = (time.perf_counter() - began) * 1000
         return Outcome(outcome.bill, outcome.problems, elapsed)
+
+
+def compare(simulation: Simulation, doc: Doc, start: dt.date, periods: int) -> tuple[
+        Doc | None, list[Problem]]:
+    """The scenario's bills before and after the catalog's last scheduled version (the
+    application layer's :func:`app.catalog.versions.compare_account`, which
+    ``simulate --compare-versions`` calls too)."""
+    from app.catalog.versions import compare_account
+
+    if simulation.catalog is None:
+        return None, simulation.catalog_problems
+    outcome = compare_account(simulation.billing, doc, start, periods, trusted=True)
+    return outcome.comparison, outcome.problems

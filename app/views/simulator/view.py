@@ -100,6 +100,11 @@ class SimulatorView(QWidget):
         self.undo_button.setText("Undo")
         self.redo_button = QToolButton()
         self.redo_button.setText("Redo")
+        self.compare_button = QToolButton()
+        self.compare_button.setText("Before/after…")
+        self.compare_button.setToolTip("The bills under the current and the scheduled catalog "
+                                       "version, side by side")
+        self.compare_dialog: Any = None
         self.status = QLabel()
         self.status.setWordWrap(True)
         self._build()
@@ -142,6 +147,7 @@ class SimulatorView(QWidget):
     def _build(self) -> None:
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
+        header.addWidget(self.compare_button)
         header.addWidget(self.undo_button)
         header.addWidget(self.redo_button)
         header.addWidget(self.save_button)
@@ -186,6 +192,7 @@ class SimulatorView(QWidget):
         self.undo_button.clicked.connect(self.stack.undo)
         self.redo_button.clicked.connect(self.stack.redo)
         self.save_button.clicked.connect(self.save)
+        self.compare_button.clicked.connect(lambda: self.show_before_after())
         self.undo_button.setEnabled(False)
         self.redo_button.setEnabled(False)
 
@@ -292,6 +299,28 @@ class SimulatorView(QWidget):
         self.bill_panel.show_outcome(outcome, minor, doc)
         self.billComputed.emit(outcome)
         return outcome
+
+    def before_after(self) -> tuple[Doc | None, list[Problem]]:
+        """The current scenario before and after the scheduled catalog version, over the
+        bill range shown."""
+        from app.views.simulator.compute import compare
+
+        return compare(self.simulation, self.scenario.doc, self.bill_panel.start(),
+                       self.bill_panel.periods())
+
+    def show_before_after(self) -> Any:
+        """Open the before/after view of the current scenario (``None``: it cannot be billed;
+        the problems are said in the status line)."""
+        from app.views.simulator.before_after import BeforeAfterDialog
+
+        doc, problems = self.before_after()
+        if doc is None:
+            self._say(f"Before/after: {problems[0] if problems else 'nothing to compare'}",
+                      error=True)
+            return None
+        self.compare_dialog = BeforeAfterDialog(doc, self)
+        self.compare_dialog.show()
+        return self.compare_dialog
 
     def on_catalog_changed(self, changes: Any = None) -> None:
         """The catalog was edited: update the engine's snapshot and recompute the bill; while

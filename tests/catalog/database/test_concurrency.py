@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from app.catalog.database import store, versions
+from app.catalog.database import edit_stamps, store
 from app.catalog.errors import ConcurrentEditError
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -81,7 +81,7 @@ def test_the_second_save_of_a_package_is_refused_naming_who_and_when(
     with pytest.raises(ConcurrentEditError) as refused:
         store.save_package(mine, my_copy, original_name=name)
     message = refused.value.message
-    assert message.startswith(f"Package '{name}' was changed by {versions.current_user()} at ")
+    assert message.startswith(f"Package '{name}' was changed by {edit_stamps.current_user()} at ")
     assert " UTC since you opened it " in message
     assert f"(version {loaded + 1}, yours {loaded})" in message
     assert "Your edits are kept" in message
@@ -153,8 +153,8 @@ def test_an_import_stamps_every_object_so_older_copies_are_refused(
     with pytest.raises(ConcurrentEditError):
         store.save_reference(mine, reference, expected_versions=loaded)
     with theirs.engine.connect() as conn:
-        stamp = versions.package_stamp(conn, name)
-    assert stamp is not None and stamp.updated_by == versions.current_user()
+        stamp = edit_stamps.package_stamp(conn, name)
+    assert stamp is not None and stamp.updated_by == edit_stamps.current_user()
     assert stamp.version == my_copy[store.VERSION_KEY] + 1
 
 
@@ -171,7 +171,7 @@ def test_reference_data_saved_by_someone_else_is_not_overwritten(
     renames = {"companies": {my_reference["companies"][0]["name"]: "Mine Inc."}}
     my_reference["companies"][0]["name"] = "Mine Inc."
     with pytest.raises(ConcurrentEditError, match=(
-            rf"Setup: service '{service}' was changed by {versions.current_user()} at .* UTC "
+            rf"Setup: service '{service}' was changed by {edit_stamps.current_user()} at .* UTC "
             rf"since Setup loaded it \(version 2, yours 1\); nothing was saved")):
         store.save_reference(mine, my_reference, renames=renames,
                              expected_versions=my_versions)

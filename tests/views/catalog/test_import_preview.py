@@ -128,7 +128,7 @@ def test_the_changes_and_checks_tabs(qtbot: Any, demo_db: Any,
     monkeypatch.setattr(MainWindow, "review_tabs", True)
     window = make_window(qtbot, demo_db)
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
-        "Catalog", "Setup", "Simulator", "Changes", "Checks"]
+        "Catalog", "Setup", "Simulator", "Changes", "Checks", "Scheduled changes"]
     assert window.changes_view is None and window.lint_view is None  # built when first shown
     window.tabs.setCurrentIndex(3)
     assert isinstance(window.changes_view, ChangesView)
