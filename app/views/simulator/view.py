@@ -147,7 +147,6 @@ class SimulatorView(QWidget):
     def _build(self) -> None:
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
-        header.addWidget(self.compare_button)
         header.addWidget(self.undo_button)
         header.addWidget(self.redo_button)
         header.addWidget(self.save_button)
@@ -156,6 +155,10 @@ class SimulatorView(QWidget):
         middle_layout.setContentsMargins(0, 0, 0, 0)
         middle_layout.addLayout(header)
         middle_layout.addWidget(self.editor, 1)
+        versions_row = QHBoxLayout()  # under the scenario: the header row must fit 1024 px
+        versions_row.addWidget(self.compare_button)
+        versions_row.addStretch(1)
+        middle_layout.addLayout(versions_row)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.list_panel)
         self.splitter.addWidget(middle)
