@@ -128,6 +128,7 @@ class CatalogEditor(QSplitter):
         self.frequency_panel.edited.connect(self._update_state)
         self._watch(self.stack)
         self.panel.read_only = db.read_only
+        self.panel.update_actions()
         self.reload()
 
     # --- loading
@@ -149,6 +150,7 @@ class CatalogEditor(QSplitter):
     def set_database(self, db: Database) -> None:
         self.db = db
         self.panel.read_only = db.read_only
+        self.panel.update_actions()
         self.reload()
 
     def on_catalog_changed(self, changes: store.Changes) -> None:
