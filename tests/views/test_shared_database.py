@@ -234,8 +234,10 @@ def test_the_six_steps_keep_every_save(qtbot: Any, tmp_path: Path,
     again = store.open_database(path)
     assert store.package_document(again, "Mobile")["frequencies"][0]["sku"] == "MOB-KEPT"
     assert accounts.list_accounts(again) == ["Robert"]
-    assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone() == ("ok",)
     again.close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    conn.close()
 
 
 # --- a second window ------------------------------------------------------------------------
