@@ -41,7 +41,7 @@ from app.views.catalog.dialogs.import_preview import ImportPreviewDialog
 from app.views.catalog.editor import CatalogEditor
 from app.views.common import settings
 from app.views.common.backups_dialog import announce_backup, show_backups
-from app.views.database_watch import CHANGED_TEXT, DatabaseBanner, DatabaseWatch, read_only_text
+from app.views.database_watch import SharedUse
 
 TITLE = "Catalog Editor"
 CHANGES_TAB, CHECKS_TAB = 3, 4
@@ -84,7 +84,7 @@ class MainWindow(QMainWindow):
     Signals:
         catalogChanged(object): after every save, import or delete (``store.Changes``); the
             views refresh from it; also when another process changed the database
-            (:class:`~app.views.database_watch.DatabaseWatch`).
+            (:class:`~app.views.database_watch.SharedUse`).
 
     A read-only database (another window has it, or it cannot be written) shows a banner
     saying so above the tabs, and the editing actions are disabled.
@@ -119,20 +119,15 @@ class MainWindow(QMainWindow):
         if self.review_tabs:
             self.tabs.addTab(QWidget(), "Changes")
             self.tabs.addTab(QWidget(), "Checks")
-        self.read_only_banner = DatabaseBanner(self)
-        self.changed_banner = DatabaseBanner(self)
-        self.changed_banner.buttonClicked.connect(self.reload_catalog)
+        self.shared = SharedUse(self)
         central = QWidget(self)
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
-        column.addWidget(self.read_only_banner)
-        column.addWidget(self.changed_banner)
+        column.addWidget(self.shared.read_only_banner)
+        column.addWidget(self.shared.changed_banner)
         column.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
-        self._editor_behind = False  # another process's change not yet shown by the editor
-        self.watch = DatabaseWatch(lambda: self.db, self)
-        self.watch.changedElsewhere.connect(self._changed_elsewhere)
         self.undo_group = QUndoGroup(self)
         self.undo_group.addStack(self.editor.stack)
         self.undo_group.setActiveStack(self.editor.stack)
@@ -141,7 +136,6 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._tab_changed)
         self.editor.catalogChanged.connect(lambda changes: self._broadcast(changes, self.editor))
         self.editor.dirtyChanged.connect(lambda _d: self._update_title())
-        self.editor.dirtyChanged.connect(self._editor_clean_again)
         self.editor.stackChanged.connect(self._editor_stack_changed)
         self.editor.simulateRequested.connect(self.simulate_frequency)
         self.editor.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 8000))
@@ -154,7 +148,7 @@ class MainWindow(QMainWindow):
         if not splitter.isEmpty():
             self.editor.restoreState(splitter)
         settings.remember_database(str(db.location))
-        self._show_access()
+        self.shared.show_access()
         self._update_title()
 
     # --- building
@@ -180,7 +174,8 @@ class MainWindow(QMainWindow):
         self.save_action = self._add(edit_menu, "&Save", self.save_current,
                                      QKeySequence.StandardKey.Save)
         self.discard_action = self._add(edit_menu, "&Discard changes", self.discard_current)
-        self.reload_action = self._add(edit_menu, "Re&load the catalog", self.reload_catalog,
+        self.reload_action = self._add(edit_menu, "Re&load the catalog",
+                                       lambda: self.shared.reload_catalog(),
                                        QKeySequence.StandardKey.Refresh)
         help_menu = self.menuBar().addMenu("&Help")
         self.about_action = self._add(help_menu, "&About Catalog Editor", self.about)
@@ -379,86 +374,6 @@ class MainWindow(QMainWindow):
             self.tabs.setTabText(0, "Catalog *" if self.editor.is_dirty() else "Catalog")
             self.tabs.setTabText(1, "Setup *" if setup_dirty else "Setup")
 
-    # --- sharing the database
-
-    def _show_access(self) -> None:
-        """The read-only banner and the editing actions, for the database now open."""
-        read_only = self.db.read_only
-        if read_only:
-            self.read_only_banner.say(read_only_text(self.db))
-        else:
-            self.read_only_banner.hide()
-        self.import_action.setEnabled(not read_only)
-        self.save_action.setEnabled(not read_only and self.tabs.currentIndex() in (0, 1))
-
-    def _has_unsaved_edits(self) -> bool:
-        setup: Any = self.setup_view
-        return self.editor.is_dirty() or (setup is not None and setup.is_dirty())
-
-    def _changed_elsewhere(self, changes: store.Changes) -> None:
-        """Another process changed the catalog: show it, asking first when there are unsaved
-        edits (kept if the user says so: the editor then catches up once they are saved or
-        discarded, and a banner says the catalog changed underneath)."""
-        if self._has_unsaved_edits():
-            self.watch.pause()  # no second question while this one is open
-            try:
-                keep = self.ask_keep_edits()
-            finally:
-                self.watch.resume()
-            if keep:
-                self._editor_behind = True
-                self.changed_banner.say(CHANGED_TEXT, "Reload")
-                self._broadcast(changes, self.editor)  # Setup keeps its edits, with a note
-                return
-            self._drop_unsaved_edits()
-        self._broadcast(changes)
-        self._editor_behind = False
-        self.changed_banner.hide()
-        self.statusBar().showMessage("Another program changed the catalog: the window shows "
-                                     "it as it is now.", 8000)
-
-    def ask_keep_edits(self) -> bool:
-        """Ask whether to keep the unsaved edits after another program changed the catalog;
-        True: keep them."""
-        box = QMessageBox(QMessageBox.Icon.Question, "The catalog changed",
-                          "Another program changed this catalog while you have unsaved edits.",
-                          QMessageBox.StandardButton.NoButton, self)
-        box.setInformativeText("Reload shows the catalog as it is now and drops your edits. "
-                               "Keep my edits leaves them in the form.")
-        keep = box.addButton("Keep my edits", QMessageBox.ButtonRole.RejectRole)
-        box.addButton("Reload", QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(keep)
-        self.keep_edits_box = box
-        box.exec()
-        return box.clickedButton() is keep
-
-    def _drop_unsaved_edits(self) -> None:
-        self.editor.discard()
-        view: Any = self.setup_view
-        if view is not None and view.is_dirty():
-            view.discard()
-
-    def reload_catalog(self) -> None:
-        """Edit > Reload (and the banner's Reload): read the catalog again, dropping unsaved
-        edits after asking."""
-        if self._has_unsaved_edits() and QMessageBox.question(
-                self, "Reload the catalog", "Drop your unsaved edits and read the catalog "
-                "again?") != QMessageBox.StandardButton.Yes:
-            return
-        self._drop_unsaved_edits()
-        sharing.forget_document(self.db)
-        self._broadcast(sharing.CHANGED_ELSEWHERE)
-        self._editor_behind = False
-        self.changed_banner.hide()
-
-    def _editor_clean_again(self, dirty: bool) -> None:
-        """The editor's edits were saved or discarded: now it shows what changed meanwhile."""
-        if dirty or not self._editor_behind:
-            return
-        self._editor_behind = False
-        self.changed_banner.hide()
-        self.editor.on_catalog_changed(sharing.CHANGED_ELSEWHERE)
-
     # --- catalog changes
 
     def _broadcast(self, changes: store.Changes, source: object | None = None) -> None:
@@ -515,6 +430,20 @@ class MainWindow(QMainWindow):
         if path:
             self.open_database(path)
 
+    def has_unsaved_edits(self) -> bool:
+        setup: Any = self.setup_view
+        return self.editor.is_dirty() or (setup is not None and setup.is_dirty())
+
+    def drop_unsaved_edits(self) -> None:
+        self.editor.discard()
+        view: Any = self.setup_view
+        if view is not None and view.is_dirty():
+            view.discard()
+
+    def broadcast(self, changes: store.Changes, source: object | None = None) -> None:
+        """Hand ``changes`` to every view but ``source``."""
+        self._broadcast(changes, source)
+
     def confirm_leave(self) -> bool:
         """Unsaved changes in the catalog editor or in Setup: Save, Discard or Cancel."""
         if not self.editor.confirm_leave():
@@ -544,9 +473,7 @@ class MainWindow(QMainWindow):
         self._tab_changed(self.tabs.currentIndex())
         old.close()
         settings.remember_database(str(db.location))
-        self._editor_behind = False
-        self.changed_banner.hide()
-        self._show_access()
+        self.shared.database_replaced()
         self._update_title()
         self.statusBar().showMessage(f"Opened {db.location}", 8000)
         announce_backup(self)
@@ -749,6 +676,5 @@ class MainWindow(QMainWindow):
             return
         settings.put(settings.WINDOW_GEOMETRY, self.saveGeometry())
         settings.put(settings.CATALOG_SPLITTER, self.editor.saveState())
-        self.watch.pause()
-        sharing.release_owner(self.db)  # another window may edit it now
+        self.shared.closing()  # another window may edit the database now
         event.accept()

@@ -249,10 +249,10 @@ def test_a_second_window_opens_read_only_and_says_who_has_the_database(
     path = prepared(tmp_path, demo_catalog)
     first = window_on(qtbot, path)
     second = window_on(qtbot, path)
-    assert not first.db.read_only and not first.read_only_banner.isVisible()
+    assert not first.db.read_only and not first.shared.read_only_banner.isVisible()
     assert second.db.read_only and "(read-only)" in second.windowTitle()
-    text = second.read_only_banner.label.text()
-    assert second.read_only_banner.isVisible()
+    text = second.shared.read_only_banner.label.text()
+    assert second.shared.read_only_banner.isVisible()
     assert "another Catalog Editor window" in text and f"process {os.getpid()}" in text
     # editing is disabled: Import, Save, the panel's actions, the panel's Save button
     assert not second.import_action.isEnabled() and not second.save_action.isEnabled()
@@ -276,7 +276,7 @@ def test_a_second_window_opens_read_only_and_says_who_has_the_database(
     assert seen_by_another_process(path)[0] != "MOB-SECOND"
 
     save_a_catalog_edit(qtbot, first, "MOB-FIRST")  # the first window's save reaches it
-    assert second.watch.check() is not None
+    assert second.shared.watch.check() is not None
     assert editor.panel.model.row_of_name("Mobile") is not None
     editor.panel.select(editor.panel.model.row_of_name("Mobile"), 0, quiet=False)
     assert editor.frequency_panel.sku_edit.text() == "MOB-FIRST"
@@ -284,7 +284,7 @@ def test_a_second_window_opens_read_only_and_says_who_has_the_database(
     first.close()  # the owner closed: a window opened now may edit
     first.db.close()
     third = window_on(qtbot, path)
-    assert not third.db.read_only and not third.read_only_banner.isVisible()
+    assert not third.db.read_only and not third.shared.read_only_banner.isVisible()
     second.db.close()
     third.close()
     third.db.close()
@@ -298,8 +298,8 @@ def test_a_read_only_database_shows_a_banner(qtbot: Any, tmp_path: Path,
     disk.read_only()
     window = window_on(qtbot, disk.folder / "cat.sqlite")
     assert window.db.read_only
-    assert window.read_only_banner.isVisible()
-    assert "its folder is read-only" in window.read_only_banner.label.text()
+    assert window.shared.read_only_banner.isVisible()
+    assert "its folder is read-only" in window.shared.read_only_banner.label.text()
     assert not window.import_action.isEnabled()
     window.db.close()
 
@@ -332,13 +332,13 @@ def test_the_window_shows_what_another_process_imported(
     assert _shown_sku(window) != "FROM-CLI"
     catalog_editor("simulate", "--db", path, "--account", tmp_path / "a.json",  # reads only
                    "--from", "2026-03-01", "--periods", "1")
-    assert window.watch.check() is None  # (its cached copy of the catalog is not a change)
+    assert window.shared.watch.check() is None  # (its cached copy of the catalog is not a change)
     catalog_editor("import", "--db", path, _catalog_with_sku(demo_catalog, tmp_path,
                                                              "FROM-CLI"))
     qtbot.waitUntil(lambda: _shown_sku(window) == "FROM-CLI", timeout=10000)  # the timer
     assert "Another program changed the catalog" in window.statusBar().currentMessage()
     save_a_catalog_edit(qtbot, window, "MOB-AFTER")  # and its own saves go on as usual
-    assert window.watch.check() is None
+    assert window.shared.watch.check() is None
     assert seen_by_another_process(path)[0] == "MOB-AFTER"
     window.db.close()
 
@@ -369,20 +369,20 @@ def test_unsaved_edits_are_asked_about_before_reloading(
     edit.selectAll()
     qtbot.keyClicks(edit, "MINE")
     editor.frequency_panel.commit()
-    window.watch.pause()  # the test looks when it wants to
+    window.shared.watch.pause()  # the test looks when it wants to
     catalog_editor("import", "--db", path, _catalog_with_sku(demo_catalog, tmp_path,
                                                              "THEIRS"))
     asked = _answer(window, choice)
-    assert window.watch.check() is not None
+    assert window.shared.watch.check() is not None
     assert asked and "changed this catalog while you have unsaved edits" in asked[0]
     if choice == "Keep my edits":
         assert editor.is_dirty() and edit.text() == "MINE"
-        assert window.changed_banner.isVisible()
-        assert "Another program changed this catalog" in window.changed_banner.label.text()
+        assert window.shared.changed_banner.isVisible()
+        assert "Another program changed this catalog" in window.shared.changed_banner.label.text()
         editor.discard()  # done with them: now the editor shows the catalog as it is
-        assert not window.changed_banner.isVisible()
+        assert not window.shared.changed_banner.isVisible()
     else:
-        assert not editor.is_dirty() and not window.changed_banner.isVisible()
+        assert not editor.is_dirty() and not window.shared.changed_banner.isVisible()
     assert _shown_sku(window) == "THEIRS"
     window.db.close()
 
@@ -475,3 +475,29 @@ def test_every_file_dialog_of_the_window_comes_from_file_dialogs() -> None:
     users = [p.relative_to(views).as_posix() for p in views.rglob("*.py")
              if "QFileDialog" in p.read_text(encoding="utf-8") and p.name != "file_dialogs.py"]
     assert users == []
+
+
+# --- a full disk ----------------------------------------------------------------------------
+
+
+def test_a_full_disk_is_a_message_and_loses_nothing_saved(
+        qtbot: Any, tmp_path: Path, demo_catalog: dict[str, Any], full_disk: Any) -> None:
+    from kill_points import bigger_catalog
+
+    path = prepared(tmp_path, demo_catalog)
+    window = window_on(qtbot, path)
+    save_a_catalog_edit(qtbot, window, "MOB-BEFORE")
+    before = store.export_catalog(window.db)
+    incoming = tmp_path / "bigger.json"
+    incoming.write_text(json.dumps(bigger_catalog()), encoding="utf-8")
+    full_disk()  # SQLite says SQLITE_FULL as soon as the file would grow
+    assert not window.import_catalog(str(incoming), preview=False)
+    assert window.last_report.windowTitle() == "Nothing imported"
+    assert "the disk is full. Nothing was changed" in window.last_report.text()
+    assert str(path) in window.last_report.text()
+    assert store.export_catalog(window.db) == before
+    assert seen_by_another_process(path) == ("MOB-BEFORE", ["Bob"])
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    conn.close()
+    window.db.close()
