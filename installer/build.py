@@ -46,6 +46,7 @@ def pyinstaller_args(dist: Path, work: Path) -> list[str]:
         "--collect-data", "jsonschema_specifications",
         "--collect-data", "xmlschema",
         "--collect-submodules", "alembic",
+        "--collect-submodules", "filelock",  # its fallbacks are imported lazily
         "--collect-submodules", "sqlalchemy.dialects.sqlite",
         "--hidden-import", "PySide6.QtCharts",
         "--hidden-import", "PySide6.QtSvg",

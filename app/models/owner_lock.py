@@ -63,9 +63,13 @@ def _me() -> bytes:
 
 
 def _write_holder(fd: int) -> None:
-    os.ftruncate(fd, 0)
-    os.lseek(fd, 0, os.SEEK_SET)
-    os.write(fd, _me())
+    """Say who holds the lock, in the lock file (best effort: the lock is what counts)."""
+    try:
+        os.ftruncate(fd, 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, _me())
+    except OSError:
+        pass
 
 
 class OwnerLock:
@@ -93,8 +97,13 @@ class OwnerLock:
         if not isinstance(data, dict):
             return Holder()
         pid = data.get("pid")
-        return Holder(pid if isinstance(pid, int) else None,
-                      *(str(data[k]) if data.get(k) else None for k in ("user", "host", "since")))
+
+        def text(key: str) -> str | None:
+            value = data.get(key)
+            return str(value) if value else None
+
+        return Holder(pid if isinstance(pid, int) else None, text("user"), text("host"),
+                      text("since"))
 
     @property
     def held(self) -> bool:
