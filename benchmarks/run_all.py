@@ -20,7 +20,7 @@ BENCHMARKS: list[tuple[str, list[str]]] = [
     ("bench_large_file.py", []),
     ("bench_connections.py", ["--pool", "both"]),  # a unit of work with and without a pool
     ("crash_points.py", []),
-    ("kill_points.py", []),  # kill -9 during import, save, migration
+    ("bench_kills.py", []),  # kill -9 during import, save, migration
 ]
 
 

@@ -161,7 +161,7 @@ def test_an_import_into_a_database_on_a_full_disk_changes_nothing(
 def test_an_import_on_an_injected_full_disk_says_so_and_keeps_the_catalog(
         tmp_path: Path, spec_catalog: dict[str, Any], full_disk: Any) -> None:
     """The same without root or a tmpfs: SQLite's own SQLITE_FULL, injected."""
-    from kill_points import bigger_catalog
+    from kill_harness import bigger_catalog
 
     db = tmp_path / "cat.sqlite"
     assert run("import", "--db", db, write(tmp_path / "spec.json", spec_catalog)).exit_code == 0

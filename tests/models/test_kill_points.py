@@ -1,10 +1,10 @@
 """kill -9 at random points of an import, a package save and a migration never leaves a mix.
 
-The harness is ``tests/kill_points.py``: a forked child doing the real operation sends itself
+The harness is ``tests/kill_harness.py``: a forked child doing the real operation sends itself
 SIGKILL after a random SQL statement (sometimes a fraction of a millisecond later, inside the
 next one); the file must then pass ``PRAGMA integrity_check``, open normally, and export as the
 catalog before the operation or the catalog after it. ``CATALOG_EDITOR_KILLS`` sets the number
-of kills per kind (default 10; ``benchmarks/kill_points.py`` runs many more and prints the
+of kills per kind (default 10; ``benchmarks/bench_kills.py`` runs many more and prints the
 figures).
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from kill_points import KINDS, run
+from kill_harness import KINDS, run
 
 KILLS = int(os.environ.get("CATALOG_EDITOR_KILLS", "10"))
 

@@ -482,7 +482,7 @@ def test_every_file_dialog_of_the_window_comes_from_file_dialogs() -> None:
 
 def test_a_full_disk_is_a_message_and_loses_nothing_saved(
         qtbot: Any, tmp_path: Path, demo_catalog: dict[str, Any], full_disk: Any) -> None:
-    from kill_points import bigger_catalog
+    from kill_harness import bigger_catalog
 
     path = prepared(tmp_path, demo_catalog)
     window = window_on(qtbot, path)

@@ -1,5 +1,5 @@
 """kill -9 at random points of an import, a package save and a migration (the fault-injection
-harness of ``tests/models/test_kill_points.py`` and ``benchmarks/kill_points.py``).
+harness of ``tests/models/test_kill_points.py`` and ``benchmarks/bench_kills.py``).
 
 Each run forks a child that does the real thing (``catalog-editor import`` through the CLI's
 own entry point, ``store.save_package``, ``open_database`` on an old-revision file) and sends

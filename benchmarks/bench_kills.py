@@ -5,9 +5,9 @@ compared with the catalog before and after. Prints, per kind: kills tried, how m
 finished before their kill point, the states found (old, new, a whole intermediate revision for
 migrations, mixed), damaged files and bytes lost.
 
-    .venv/bin/python benchmarks/kill_points.py [--kills 100] [--seed 12]
+    .venv/bin/python benchmarks/bench_kills.py [--kills 100] [--seed 12]
 
-The suite runs the same harness (``tests/kill_points.py``) with 10 kills per kind.
+The suite runs the same harness (``tests/kill_harness.py``) with 10 kills per kind.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from kill_points import KINDS, run  # noqa: E402
+from kill_harness import KINDS, run  # noqa: E402
 
 from app.package_data import demo_catalog  # noqa: E402
 
