@@ -18,7 +18,9 @@ BENCHMARKS: list[tuple[str, list[str]]] = [
     ("bench_store.py", []),
     ("bench_history.py", []),
     ("bench_large_file.py", []),
+    ("bench_connections.py", ["--pool", "both"]),  # a unit of work with and without a pool
     ("crash_points.py", []),
+    ("bench_kills.py", []),  # kill -9 during import, save, migration
 ]
 
 

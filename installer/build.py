@@ -46,6 +46,7 @@ def pyinstaller_args(dist: Path, work: Path) -> list[str]:
         "--collect-data", "jsonschema_specifications",
         "--collect-data", "xmlschema",
         "--collect-submodules", "alembic",
+        "--collect-submodules", "filelock",  # its fallbacks are imported lazily
         "--collect-submodules", "sqlalchemy.dialects.sqlite",
         # a shared catalog on PostgreSQL: the dialect and the driver are imported by name
         "--collect-submodules", "sqlalchemy.dialects.postgresql",

@@ -171,6 +171,29 @@ def tmpfs(tmp_path: Path) -> Iterator[Any]:
 
 
 @pytest.fixture
+def full_disk() -> Iterator[Callable[[], None]]:
+    """``full_disk()``: from then on every new SQLite connection of this process finds the disk
+    full (``SQLITE_FULL``, as SQLite reports a full disk) as soon as its database would grow:
+    ``PRAGMA max_page_count`` pinned to the file's size. Works on any machine, root or not."""
+    from sqlalchemy import event
+    from sqlalchemy.pool import Pool
+
+    def pin(dbapi_connection: Any, _record: object) -> None:
+        count = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
+        dbapi_connection.execute(f"PRAGMA max_page_count = {count}")
+
+    armed: list[bool] = []
+
+    def arm() -> None:
+        event.listen(Pool, "connect", pin)
+        armed.append(True)
+
+    yield arm
+    if armed:
+        event.remove(Pool, "connect", pin)
+
+
+@pytest.fixture
 def write_lock() -> Iterator[Any]:
     """``write_lock(db_path, seconds)``: another connection holds the database's write lock
     (``BEGIN IMMEDIATE``) for that long, in a thread; returns the thread to join."""

@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -22,8 +23,9 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
-from app.models import backups, postgres
+from app.models import backups, postgres, sqlite_safety
 from app.models.failures import SQLITE_HEADER, backups_hint, database_failure_message
 from app.models.sqlite_transactions import use_sqlite_transactions
 
@@ -85,6 +87,8 @@ class Database:
     backup_path: Path | None = None
     read_only: bool = False
     read_only_reason: str | None = None
+    owner: Any = None
+    """What :meth:`close` releases besides the engine (the window's owner lock), if any."""
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -97,6 +101,9 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.owner is not None:
+            self.owner.release()
+            self.owner = None
 
 
 def _read_only_uri(path: Path, *, immutable: bool = False) -> str:
@@ -254,13 +261,19 @@ def sqlite_url(path: Path, *, read_only: bool = False, immutable: bool = False) 
     return URL.create("sqlite", database=str(path))
 
 
-def open_database(target: str | Path, *, create: bool = True) -> Database:
+def open_database(target: str | Path, *, create: bool = True,
+                  read_only_reason: str | None = None) -> Database:
     """Open (creating or migrating when needed) the catalog database at ``target``.
 
     ``target`` is a file path or an SQLAlchemy URL. A file from a newer version, or one that is
     not a Catalog Editor database, raises :class:`DatabaseError` and is not modified. So does
     every expected failure (busy, damaged, full disk, missing folder), with a message saying
-    what to do. A file that cannot be written opens read-only (``read_only_reason`` says why).
+    what to do. A file that cannot be written opens read-only (``read_only_reason`` says why);
+    so does a file given a ``read_only_reason`` (another window has it open).
+
+    An SQLite file gets an engine without a pool: each unit of work opens its own connection
+    and closes it, so nothing the process does between two units (a file dialog reading the
+    database's files, a copy) can drop SQLite's locks; see :mod:`app.models.sqlite_safety`.
     """
     target_str = str(target)
     if _is_url(target_str):
@@ -273,7 +286,7 @@ def open_database(target: str | Path, *, create: bool = True) -> Database:
             raise DatabaseError(message) from exc
     path = Path(target_str).expanduser()
     try:
-        return _open_file(path, create)
+        return _open_file(path, create, read_only_reason)
     except (sqlite3.Error, DBAPIError) as exc:
         message = database_failure_message(exc, str(path))
         if message is None:
@@ -312,7 +325,17 @@ def _open_url(target: str) -> Database:
     return Database(engine, target, backup)
 
 
-def _open_file(path: Path, create: bool) -> Database:
+def _sqlite_engine(url: URL, path: Path) -> Engine:
+    """An engine over the SQLite file ``path``: no pool, real transactions, the commit guard
+    and the catalog revision (:mod:`app.models.sqlite_safety`)."""
+    engine = create_engine(url, poolclass=NullPool,
+                           connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
+    use_sqlite_transactions(engine)
+    sqlite_safety.install(engine, str(path))
+    return engine
+
+
+def _open_file(path: Path, create: bool, forced_reason: str | None = None) -> Database:
     backup: Path | None = None
     if path.is_dir():
         raise DatabaseError(f"{path}: is a folder, not a database file")
@@ -322,7 +345,8 @@ def _open_file(path: Path, create: bool) -> Database:
             raise DatabaseError(f"{path}: no such database (the folder {path.parent} does not "
                                 "exist)")
         raise DatabaseError(f"{path}: no such database")
-    reason = _read_only_reason(path) if exists else None
+    reason = (_read_only_reason(path) if exists else None) or (forced_reason if exists
+                                                                 else None)
     if exists:
         current, has_tables = _stored_revision(path)
         if current is None and has_tables and (reason is not None
@@ -340,12 +364,11 @@ def _open_file(path: Path, create: bool) -> Database:
                     f"{head_revision()}, but {reason}; it was left untouched. Copy it to a "
                     "folder you can write to, or make it writable.")
             immutable = reason.startswith("its folder") and not _has_wal(path)
-            engine = create_engine(sqlite_url(path, read_only=True, immutable=immutable),
-                                   connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
+            engine = _sqlite_engine(sqlite_url(path, read_only=True, immutable=immutable), path)
             event.listen(engine, "connect", _sqlite_read_only_pragmas)
-            use_sqlite_transactions(engine)
             with engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
+            sqlite_safety.remember_revision(engine)
             return Database(engine, str(path), None, read_only=True, read_only_reason=reason)
         if needs_upgrade:
             backup = backup_file(path, current or "empty")
@@ -359,15 +382,15 @@ def _open_file(path: Path, create: bool) -> Database:
             raise DatabaseError(f"{path}: cannot create the database: its folder is read-only")
         current = None
     url = sqlite_url(path)
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
+    engine = _sqlite_engine(url, path)
     event.listen(engine, "connect", _sqlite_pragmas)
-    use_sqlite_transactions(engine)
     if exists and current != head_revision():
         _repair(engine, current)
     if current != head_revision():
         _migrate(engine, url.render_as_string(hide_password=False))
     with engine.connect() as conn:
         conn.execute(text("SELECT 1"))
+    sqlite_safety.remember_revision(engine)
     return Database(engine, str(path), backup)
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
+from app.models.sqlite_safety import JournalLost, journal_lost_message
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -27,11 +29,14 @@ def _sqlite_error(exc: BaseException) -> sqlite3.Error | None:
 
 
 def sqlite_kind(exc: BaseException) -> str | None:
-    """``"busy"``, ``"read-only"``, ``"full"``, ``"damaged"``, ``"cannot-open"``, ``"io"`` or
-    None for an error that is not one of these."""
+    """``"busy"``, ``"read-only"``, ``"full"``, ``"damaged"``, ``"cannot-open"``, ``"io"``,
+    ``"journal-lost"`` (see :mod:`app.models.sqlite_safety`) or None for an error that is not
+    one of these."""
     error = _sqlite_error(exc)
     if error is None:
         return None
+    if isinstance(error, JournalLost):
+        return "journal-lost"
     name = str(getattr(error, "sqlite_errorname", "") or "")
     text = str(error).lower()
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
@@ -72,6 +77,8 @@ def database_failure_message(exc: BaseException, location: str) -> str | None:
     if on_postgres is not None:
         return on_postgres
     kind = sqlite_kind(exc)
+    if kind == "journal-lost":
+        return journal_lost_message(location)
     if kind == "busy":
         return (f"{location}: the database is busy: another window or catalog-editor command is "
                 "writing to it. Nothing was changed; try again when it has finished.")

@@ -26,7 +26,8 @@ def run(db_path: str | None = None, load_demo: bool = False) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from app import __version__
-    from app.catalog.database.store import DatabaseError, open_database
+    from app.catalog.database.sharing import open_for_window
+    from app.catalog.database.store import DatabaseError
     from app.views.main_window import MainWindow
 
     existing = QApplication.instance()
@@ -41,7 +42,7 @@ def run(db_path: str | None = None, load_demo: bool = False) -> int:
     qt_app.setWindowIcon(QIcon(str(resource("icons", "catalog-editor-256.png"))))
     target = db_path or last_database() or str(default_database())
     try:
-        db = open_database(target)
+        db = open_for_window(target)  # read-only when another window has it
     except DatabaseError as exc:
         QMessageBox.critical(None, "Catalog Editor", str(exc))
         return 2

@@ -15,7 +15,6 @@ import orjson
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -29,18 +28,20 @@ from PySide6.QtWidgets import (
 from app import __version__
 from app.catalog import jobs
 from app.catalog.changes import EXPORTED
-from app.catalog.database import store
-from app.catalog.database.store import Database, DatabaseError, open_database
+from app.catalog.database import sharing, store
+from app.catalog.database.store import Database, DatabaseError
 from app.catalog.document import contract
 from app.catalog.document.diff import diff_catalogs
 from app.catalog.document.paths import parse_path
 from app.catalog.errors import ImportFailure
 from app.catalog.jobs import file_failure_message
 from app.package_data import demo_catalog
+from app.views import file_dialogs
 from app.views.catalog.dialogs.import_preview import ImportPreviewDialog
 from app.views.catalog.editor import CatalogEditor
 from app.views.common import settings
 from app.views.common.backups_dialog import announce_backup, show_backups
+from app.views.database_watch import SharedUse
 
 TITLE = "Catalog Editor"
 CHANGES_TAB, CHECKS_TAB = 3, 4
@@ -82,7 +83,11 @@ class MainWindow(QMainWindow):
 
     Signals:
         catalogChanged(object): after every save, import or delete (``store.Changes``); the
-            views refresh from it.
+            views refresh from it; also when another process changed the database
+            (:class:`~app.views.database_watch.SharedUse`).
+
+    A read-only database (another window has it, or it cannot be written) shows a banner
+    saying so above the tabs, and the editing actions are disabled.
     """
 
     catalogChanged = Signal(object)
@@ -120,7 +125,15 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.versions_view, "Scheduled changes")  # last: other tabs keep places
         self.version_label = QLabel(editing_text(self.versions_view.model.rows))
         self.statusBar().addPermanentWidget(self.version_label)
-        self.setCentralWidget(self.tabs)
+        self.shared = SharedUse(self)
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.shared.read_only_banner)
+        column.addWidget(self.shared.changed_banner)
+        column.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
         self.undo_group = QUndoGroup(self)
         self.undo_group.addStack(self.editor.stack)
         self.undo_group.setActiveStack(self.editor.stack)
@@ -141,6 +154,7 @@ class MainWindow(QMainWindow):
         if not splitter.isEmpty():
             self.editor.restoreState(splitter)
         settings.remember_database(str(db.location))
+        self.shared.show_access()
         self._update_title()
 
     # --- building
@@ -166,6 +180,9 @@ class MainWindow(QMainWindow):
         self.save_action = self._add(edit_menu, "&Save", self.save_current,
                                      QKeySequence.StandardKey.Save)
         self.discard_action = self._add(edit_menu, "&Discard changes", self.discard_current)
+        self.reload_action = self._add(edit_menu, "Re&load the catalog",
+                                       lambda: self.shared.reload_catalog(),
+                                       QKeySequence.StandardKey.Refresh)
         help_menu = self.menuBar().addMenu("&Help")
         self.about_action = self._add(help_menu, "&About Catalog Editor", self.about)
 
@@ -314,7 +331,7 @@ class MainWindow(QMainWindow):
         self.undo_group.setActiveStack(
             stack if isinstance(stack, QUndoStack) else None)  # type: ignore[arg-type]
         editing = index in (0, 1)
-        self.save_action.setEnabled(editing)
+        self.save_action.setEnabled(editing and not self.db.read_only)
         self.discard_action.setEnabled(editing)
 
     def _leave_setup(self) -> bool:
@@ -357,7 +374,8 @@ class MainWindow(QMainWindow):
         setup: Any = self.setup_view
         setup_dirty = setup is not None and setup.is_dirty()
         marker = " *" if self.editor.is_dirty() or setup_dirty else ""
-        self.setWindowTitle(f"{TITLE} — {self.db.location}{marker}")
+        access = " (read-only)" if self.db.read_only else ""
+        self.setWindowTitle(f"{TITLE} — {self.db.location}{access}{marker}")
         if self.tabs.count() > 1:
             self.tabs.setTabText(0, "Catalog *" if self.editor.is_dirty() else "Catalog")
             self.tabs.setTabText(1, "Setup *" if setup_dirty else "Setup")
@@ -414,11 +432,25 @@ class MainWindow(QMainWindow):
     # --- File menu
 
     def choose_database(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
+        path, _filter = file_dialogs.get_open_file_name(
             self, "Open database", str(Path(str(self.db.location)).parent),
             "Catalog databases (*.sqlite *.sqlite3 *.db);;All files (*)")
         if path:
             self.open_database(path)
+
+    def has_unsaved_edits(self) -> bool:
+        setup: Any = self.setup_view
+        return self.editor.is_dirty() or (setup is not None and setup.is_dirty())
+
+    def drop_unsaved_edits(self) -> None:
+        self.editor.discard()
+        view: Any = self.setup_view
+        if view is not None and view.is_dirty():
+            view.discard()
+
+    def broadcast(self, changes: store.Changes, source: object | None = None) -> None:
+        """Hand ``changes`` to every view but ``source``."""
+        self._broadcast(changes, source)
 
     def confirm_leave(self) -> bool:
         """Unsaved changes in the catalog editor or in Setup: Save, Discard or Cancel."""
@@ -431,7 +463,7 @@ class MainWindow(QMainWindow):
         if not self.confirm_leave():
             return False
         try:
-            db = open_database(path)
+            db = sharing.open_for_window(path, current=self.db)
         except DatabaseError as exc:
             self._report("Cannot open the database", str(exc))
             return False
@@ -449,13 +481,14 @@ class MainWindow(QMainWindow):
         self._tab_changed(self.tabs.currentIndex())
         old.close()
         settings.remember_database(str(db.location))
+        self.shared.database_replaced()
         self._update_title()
         self.statusBar().showMessage(f"Opened {db.location}", 8000)
         announce_backup(self)
         return True
 
     def choose_import(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
+        path, _filter = file_dialogs.get_open_file_name(
             self, "Import catalog", settings.get(settings.LAST_FOLDER),
             f"Catalog JSON (*.json);;{KILLBILL_FILTER};;All files (*)")
         if path:
@@ -552,7 +585,7 @@ class MainWindow(QMainWindow):
 
     def choose_export(self) -> None:
         folder = settings.get(settings.LAST_FOLDER) or str(Path.home())
-        path, chosen = QFileDialog.getSaveFileName(
+        path, chosen = file_dialogs.get_save_file_name(
             self, "Export catalog", str(Path(folder) / "catalog.json"),
             f"Catalog JSON (*.json);;{KILLBILL_FILTER}")
         if path and (chosen == KILLBILL_FILTER or path.lower().endswith(".xml")):
@@ -651,4 +684,5 @@ class MainWindow(QMainWindow):
             return
         settings.put(settings.WINDOW_GEOMETRY, self.saveGeometry())
         settings.put(settings.CATALOG_SPLITTER, self.editor.saveState())
+        self.shared.closing()  # another window may edit the database now
         event.accept()

@@ -158,6 +158,22 @@ def test_an_import_into_a_database_on_a_full_disk_changes_nothing(
     assert exported(db) == spec_catalog
 
 
+def test_an_import_on_an_injected_full_disk_says_so_and_keeps_the_catalog(
+        tmp_path: Path, spec_catalog: dict[str, Any], full_disk: Any) -> None:
+    """The same without root or a tmpfs: SQLite's own SQLITE_FULL, injected."""
+    from kill_harness import bigger_catalog
+
+    db = tmp_path / "cat.sqlite"
+    assert run("import", "--db", db, write(tmp_path / "spec.json", spec_catalog)).exit_code == 0
+    before = exported(db)
+    full_disk()
+    line = one_line_error(run("import", "--db", db, write(tmp_path / "big.json",
+                                                          bigger_catalog())))
+    assert line == (f"{db}: the disk is full. Nothing was changed; free some space and try "
+                    "again.")
+    assert exported(db) == before
+
+
 def test_an_import_waits_for_another_writer_to_finish(
         tmp_path: Path, spec_catalog: dict[str, Any], write_lock: Any) -> None:
     db = tmp_path / "cat.sqlite"

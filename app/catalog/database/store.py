@@ -37,6 +37,7 @@ from app.models import schema as m
 from app.models.database import Database as Database
 from app.models.database import DatabaseError as DatabaseError
 from app.models.database import open_database as open_database
+from app.models.sqlite_safety import COUNTS_AS_CHANGE
 from app.models.sqlite_transactions import writing
 
 Doc = dict[str, Any]
@@ -171,8 +172,8 @@ def _read_snapshot_document(db: Database) -> Doc:
         doc = exporter.catalog_document(conn)
     _keep_out_of_the_collector()
     text = orjson.dumps(doc).decode("utf-8")
-    try:
-        with db.engine.begin() as conn:
+    try:  # a cached copy, not a change of the catalog: windows need not reload for it
+        with db.engine.execution_options(**{COUNTS_AS_CHANGE: False}).begin() as conn:
             conn.execute(delete(table))
             conn.execute(insert(table).values(
                 built_at=dt.datetime.now(dt.UTC).replace(tzinfo=None), document_json=text))

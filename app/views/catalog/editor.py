@@ -127,6 +127,8 @@ class CatalogEditor(QSplitter):
         self.form.nameEdited.connect(self._update_state)
         self.frequency_panel.edited.connect(self._update_state)
         self._watch(self.stack)
+        self.panel.read_only = db.read_only
+        self.panel.update_actions()
         self.reload()
 
     # --- loading
@@ -147,6 +149,8 @@ class CatalogEditor(QSplitter):
 
     def set_database(self, db: Database) -> None:
         self.db = db
+        self.panel.read_only = db.read_only
+        self.panel.update_actions()
         self.reload()
 
     def on_catalog_changed(self, changes: store.Changes) -> None:
@@ -405,7 +409,8 @@ class CatalogEditor(QSplitter):
         dirty = self.is_dirty()
         missing = self.missing()
         for page in (self.form, self.frequency_panel):
-            page.header.set_state(dirty=dirty, can_save=not missing, missing=missing)
+            page.header.set_state(dirty=dirty, can_save=not missing and not self.db.read_only,
+                                  missing=missing)
         key = self.draft_key
         row = self.panel.model.row_of_key(key) if key is not None else None
         if row is not None and self.panel.model.node(row).dirty != dirty:
@@ -475,6 +480,10 @@ class CatalogEditor(QSplitter):
             return False
         if missing:
             self.statusMessage.emit("Fill the required fields first: " + "; ".join(missing))
+            return False
+        if self.db.read_only:  # (the Save buttons are disabled; Ctrl+S still lands here)
+            QMessageBox.warning(self, "Not saved", f"{self.db.location}: the database is "
+                                f"read-only ({self.db.read_only_reason}); nothing was saved.")
             return False
         doc = draft.document()
         try:

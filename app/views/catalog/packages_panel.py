@@ -71,6 +71,8 @@ class PackagesPanel(QWidget):
         self.proxy = PackagesFilterModel(self)
         self.proxy.setSourceModel(self.model)
         self._quiet = False
+        self.read_only = False
+        """A read-only database: adding, cloning, deleting and deactivating are disabled."""
 
         title = QLabel("<b>Packages</b>")
         self.add_package_action = self._action("package-add", "Add package",
@@ -248,9 +250,11 @@ class PackagesPanel(QWidget):
     def update_actions(self) -> None:
         position = self.current()
         selected = position is not None
-        self.add_frequency_action.setEnabled(selected)
+        writable = not self.read_only
+        self.add_package_action.setEnabled(writable)
+        self.add_frequency_action.setEnabled(selected and writable)
         for action in (self.clone_action, self.delete_action, self.deactivate_action):
-            action.setEnabled(selected)
+            action.setEnabled(selected and writable)
         self.simulate_action.setEnabled(selected)
 
     def _context_menu(self, point: QPoint) -> None:

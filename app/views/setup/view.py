@@ -380,6 +380,6 @@ class SetupView(QWidget):
     def _clean_changed(self, clean: bool) -> None:
         self.title.setText(SPEC[self.model.kind].label + ("" if clean else " *"))
         self.dirty_label.setVisible(not clean)
-        self.save_button.setEnabled(not clean)
+        self.save_button.setEnabled(not clean and not self.db.read_only)
         self.discard_button.setEnabled(not clean)
         self.dirtyChanged.emit(not clean)

@@ -18,7 +18,6 @@ import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -32,6 +31,7 @@ from app.catalog.database import accounts, store
 from app.catalog.database.store import Database
 from app.catalog.errors import ImportFailure, Problem
 from app.catalog.jobs import file_failure_message, read_document, write_file_atomically
+from app.views import file_dialogs
 from app.views.simulator.bill_export import invoice_html, write_csv, write_pdf
 from app.views.simulator.bill_model import period_label
 from app.views.simulator.bill_panel import DEFAULT_PERIODS, BillPanel
@@ -214,7 +214,7 @@ class SimulatorView(QWidget):
         else:
             marker = ""
         self.title.setText(f"<b style='font-size:13pt'>{name}</b>{marker}")
-        self.save_button.setEnabled(self.is_dirty())
+        self.save_button.setEnabled(self.is_dirty() and not self.db.read_only)
 
     def _clean_changed(self, _clean: bool) -> None:
         # The stack also says so while the view is being destroyed (it clears itself).
@@ -462,7 +462,7 @@ class SimulatorView(QWidget):
         """Read an account JSON file (schema-checked) and save it as a new scenario. A scenario
         whose names the catalog lacks opens unsaved, with each problem beside its field."""
         if path is None:
-            path, _filter = QFileDialog.getOpenFileName(
+            path, _filter = file_dialogs.get_open_file_name(
                 self, "Import account scenario", "", "Account JSON (*.json);;All files (*)")
             if not path:
                 return False
@@ -500,7 +500,7 @@ class SimulatorView(QWidget):
             self._say(f"Cannot export: {problems[0]}", error=True)
             return False
         if path is None:
-            path, _filter = QFileDialog.getSaveFileName(
+            path, _filter = file_dialogs.get_save_file_name(
                 self, "Export account scenario", f"{doc['account']['name']}.json",
                 "Account JSON (*.json)")
             if not path:
@@ -566,7 +566,7 @@ class SimulatorView(QWidget):
             return None
         if path is None:
             name = self.scenario.doc["account"]["name"]
-            path, _filter = QFileDialog.getSaveFileName(
+            path, _filter = file_dialogs.get_save_file_name(
                 self, f"Export bill as {kind}", f"{name} bill.{kind.lower()}",
                 f"{kind} (*.{kind.lower()})")
             if not path:

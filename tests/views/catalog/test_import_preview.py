@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 from model_testers import check_model
-from PySide6.QtWidgets import QDialog, QFileDialog
+from PySide6.QtWidgets import QDialog
 
 from app.catalog.database import store
 from app.catalog.document.diff import diff_catalogs
+from app.views import file_dialogs
 from app.views.catalog.dialogs.import_preview import ImportPreviewDialog
 from app.views.main_window import MainWindow
 from app.views.review.changes import ChangesView
@@ -80,7 +81,7 @@ def test_file_import_previews(qtbot: Any, demo_db: Any, two_packages: Path,
                               monkeypatch: pytest.MonkeyPatch) -> None:
     window = make_window(qtbot, demo_db)
     asked = answer(monkeypatch, False)
-    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+    monkeypatch.setattr(file_dialogs, "get_open_file_name",
                         lambda *a, **k: (str(two_packages), ""))
     window.import_action.trigger()
     assert len(asked) == 1

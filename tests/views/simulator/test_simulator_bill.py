@@ -177,7 +177,7 @@ def test_pdf_export_is_an_invoice_with_the_total(view: SimulatorView, tmp_path: 
                                                  monkeypatch: pytest.MonkeyPatch,
                                                  qtbot: Any) -> None:
     target = tmp_path / "jane.pdf"
-    monkeypatch.setattr("app.views.simulator.view.QFileDialog.getSaveFileName",
+    monkeypatch.setattr("app.views.file_dialogs.get_save_file_name",
                         lambda *a, **k: (str(target), "PDF (*.pdf)"))
     qtbot.mouseClick(view.bill_panel.pdf_button, Qt.MouseButton.LeftButton)
     data = target.read_bytes()

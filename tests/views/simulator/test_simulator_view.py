@@ -169,12 +169,12 @@ def test_export_then_import_the_account_json(qtbot: Any, demo_db: Any, answers: 
     accounts.save_account(demo_db, MOBILE)
     view = _view(qtbot, demo_db)
     target = tmp_path / "bob.json"
-    monkeypatch.setattr("app.views.simulator.view.QFileDialog.getSaveFileName",
+    monkeypatch.setattr("app.views.file_dialogs.get_save_file_name",
                         lambda *a, **k: (str(target), ""))
     _click(qtbot, view.list_panel.export_button)
     assert json.loads(target.read_text("utf-8")) == MOBILE
 
-    monkeypatch.setattr("app.views.simulator.view.QFileDialog.getOpenFileName",
+    monkeypatch.setattr("app.views.file_dialogs.get_open_file_name",
                         lambda *a, **k: (str(target), ""))
     _click(qtbot, view.list_panel.import_button)
     assert accounts.list_accounts(demo_db) == ["Bob", "Bob (2)"]  # never overwrites
@@ -363,7 +363,7 @@ def test_scenario_built_in_the_window_bills_like_the_command_line(
     assert promo_services and promo_lines == promo_services
 
     account_file = tmp_path / "jane.json"
-    monkeypatch.setattr("app.views.simulator.view.QFileDialog.getSaveFileName",
+    monkeypatch.setattr("app.views.file_dialogs.get_save_file_name",
                         lambda *a, **k: (str(account_file), ""))
     _click(qtbot, view.list_panel.export_button)
     catalog_file = tmp_path / "catalog.json"
