@@ -92,8 +92,11 @@ class ScheduledChangesView(QWidget):
         self.model = VersionsModel(self)
         self.view = QTableView(self)
         self.view.setModel(self.model)
-        self.view.setWordWrap(True)
-        self.view.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.view.setWordWrap(False)  # one price change a line; rows as tall as their lines
+        header = self.view.horizontalHeader()
+        for column in range(4):  # dates, names, state and policy read whole, on one line
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         layout = QVBoxLayout(self)
         layout.addWidget(self.editing)
