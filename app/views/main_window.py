@@ -4,6 +4,13 @@ Setup tab and the Simulator tab (then Changes and Checks), the File, Edit and He
 The editing model is described in :mod:`app.views.catalog.editor`. After every save, import or
 delete the window emits ``catalogChanged`` with the ``store.Changes`` and every view refreshes
 from it.
+
+Why this module is over 600 lines: it holds the window's own jobs that touch every tab at once
+(open, import with its preview, JSON and Kill Bill export, the tabs built lazily, the one
+``catalogChanged`` broadcast) and they share the window's state (the database, the transfer in
+progress, the unsaved-edits prompt). The next split is the File menu's import/export actions
+into their own module; the sharing of the database already lives in
+:mod:`app.views.database_watch`.
 """
 
 from __future__ import annotations

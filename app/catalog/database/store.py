@@ -4,6 +4,12 @@ The window and the command line both call these functions; neither talks to the 
 directly. Every function that writes runs in one transaction: it either completes or leaves the
 database exactly as it was. Edits return a :class:`Changes` value saying what changed, so views
 can refresh from it.
+
+Why this module is over 600 lines: it is the one door the window and the command line use for
+every job on the database (import, export, each kind of edit, catalog versions, publication),
+and each function is short. The work is done in :mod:`writer`, :mod:`export`, :mod:`history`,
+:mod:`edit_stamps` and :mod:`versions`; what stays here is the transaction and the ``Changes``
+of each job.
 """
 
 from __future__ import annotations

@@ -6,6 +6,12 @@ The editing model: selecting a package (or one of its frequencies) loads
 undo command on that draft; Save hands it to ``store.save_package``. After every save, import or
 delete the window emits ``catalogChanged`` with the ``store.Changes`` and every view refreshes
 from it.
+
+Why this module is over 600 lines: the draft, its undo stack, the tree selection and Save,
+Discard, Delete, Clone and Deactivate all read and write the same state (which package is open,
+whether it is dirty, its loaded version for optimistic concurrency); splitting them would pass
+that state around. The next split is the tree actions (add, clone, delete, deactivate, rename)
+into a mixin of their own.
 """
 
 from __future__ import annotations
