@@ -1,5 +1,10 @@
 """Edit Discounts (seed 004, "Configuring Recurring Charges", step 7): a service's stacked
-discounts, applied one after another in the order listed."""
+discounts, applied one after another in the order listed.
+
+Why this module is over 600 lines: the dialog edits one list of discounts whose fields depend on
+each other (type, amount in the currency's decimals, period window, status, promo code shown
+read-only), with its list model and reordering; the next split is the list model into its own
+module beside the dialog."""
 
 from __future__ import annotations
 
