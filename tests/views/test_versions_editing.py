@@ -93,7 +93,7 @@ def test_schedule_edit_and_delete_a_price_change(qtbot: Any, window: MainWindow)
         dialog.move_date.setDate(QDate(2027, 3, 1))
         row = dialog.rows[0]
         choose(row, "Fiber TV Bundle Monthly", "standard", "USD", "Internet 500", "Active")
-        assert row.current.text() == "now $55.00"
+        assert row.current.text() == "$55.00"
         assert row.amount.unit_label() == "USD"
         for wrong, said in (("-5", "-5 is negative: an amount cannot be below zero."),
                             ("12,50", "decimal separator is '.'")):
@@ -205,7 +205,7 @@ def test_the_dialog_refuses_a_date_not_after_the_last_version(qtbot: Any,
     dialog.date_edit.setDate(QDate(2028, 1, 1))
     row = dialog.rows[0]
     choose(row, "Fiber TV Bundle Monthly", "standard", "USD", "Internet 500", "Active")
-    assert row.current.text() == "now $60.00"  # the 2027 version's price is the current one
+    assert row.current.text() == "$60.00 (2027 prices)"  # the 2027 version's price is the current one
     qtbot.mouseClick(dialog.move_radio, Qt.MouseButton.LeftButton)
     dialog.move_date.setDate(QDate(2027, 12, 1))
     type_amount(qtbot, row.amount, "61")

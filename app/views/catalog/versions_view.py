@@ -205,7 +205,7 @@ class ScheduledChangesView(QWidget):
     # --- writing
 
     def _choices(self, before: dt.date | None) -> Any:
-        earlier = [v.prices for v in self.model.rows[1:]
+        earlier = [(v.name, v.prices) for v in self.model.rows[1:]
                    if before is None or v.effective_date < before]
         return price_choices(store.snapshot_document(self.db), earlier)
 

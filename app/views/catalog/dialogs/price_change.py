@@ -59,6 +59,7 @@ class PriceChoices:
     prices: dict[Key, dict[str, str]]  # status -> amount in force before the version
     statuses: dict[Key, list[str]]  # the statuses the line can be priced for
     minor_units: dict[str, int]
+    sources: dict[tuple[Key, str], str] = field(default_factory=dict)  # the version it is from
 
     def frequencies(self) -> list[str]:
         return sorted({k[0] for k in self.prices})
@@ -69,9 +70,10 @@ class PriceChoices:
         return sorted({k[n] for k in self.prices if k[:n] == fixed})
 
 
-def price_choices(doc: Doc, earlier: list[list[Doc]]) -> PriceChoices:
-    """Every recurring price line of the catalog ``doc``, with ``earlier`` versions' price
-    changes (oldest first) applied: what a new version changes from."""
+def price_choices(doc: Doc, earlier: list[tuple[str, list[Doc]]]) -> PriceChoices:
+    """Every recurring price line of the catalog ``doc``, with the price changes of the
+    ``earlier`` versions (name, changes; oldest first) applied: what a new version changes
+    from."""
     statuses = [s["name"] for s in doc.get("statuses") or () if not s.get("cancelled")]
     prices: dict[Key, dict[str, str]] = {}
     allowed: dict[Key, list[str]] = {}
@@ -85,14 +87,16 @@ def price_choices(doc: Doc, earlier: list[list[Doc]]) -> PriceChoices:
                         key = (freq["name"], book, currency, line["service"])
                         prices[key] = dict(line.get("amounts") or {})
                         allowed[key] = statuses
-    for changes in earlier:
+    sources: dict[tuple[Key, str], str] = {}
+    for version, changes in earlier:
         for change in changes:
             key = (change["frequency"], change.get("price_book") or "standard",
                    change["currency"], change["service"])
             if key in prices:
                 prices[key].update(change.get("amounts") or {})
+                sources.update({(key, status): version for status in change.get("amounts") or {}})
     units = {c["code"]: int(c.get("minor_units", 2)) for c in doc.get("currencies") or ()}
-    return PriceChoices(prices, allowed, units)
+    return PriceChoices(prices, allowed, units, sources)
 
 
 def _date(value: QDate) -> dt.date:
@@ -138,7 +142,7 @@ class PriceRow:
             self.amount.set_amount((change.get("amounts") or {}).get(status or ""))
 
     def widgets(self) -> list[QWidget]:
-        return [*self.combos, self.amount, self.current, self.note, self.remove]
+        return [*self.combos, self.amount, self.current, self.remove]
 
     def key(self) -> Key:
         f, b, c, s = (combo.currentText() for combo in self.combos[:4])
@@ -175,9 +179,14 @@ class PriceRow:
         currency = key[2]
         self.amount.set_currency(currency, self.choices.minor_units.get(currency, 2))
         amount = (self.choices.prices.get(key) or {}).get(self.status())
+        source = self.choices.sources.get((key, self.status()))
         self.current.setText(
-            f"now {format_money(Decimal(amount), currency, self.amount.minor_units())}"
-            if amount is not None else "now not priced")
+            (format_money(Decimal(amount), currency, self.amount.minor_units())
+             + (f" ({source})" if source else ""))
+            if amount is not None else "not priced")
+        self.current.setToolTip(
+            f"The price before this version: from catalog version {source}" if source else
+            "The price before this version: the catalog's own")
         self.dialog.update_ok()
 
 
@@ -227,7 +236,9 @@ class PriceChangeDialog(QDialog):
         policy = QVBoxLayout()
         policy.addWidget(self.keep_radio)
         policy.addLayout(move_row)
+        self.name_edit.setMinimumWidth(320)
         form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.addRow("Effective from", self.date_edit)
         form.addRow("Name", self.name_edit)
         form.addRow("Existing subscribers", policy)
@@ -238,7 +249,7 @@ class PriceChangeDialog(QDialog):
         for column, title in enumerate(self.COLUMNS):
             label = QLabel(f"<b>{title}</b>", self.rows_box)
             self.grid.addWidget(label, 0, column)
-        self.grid.setColumnStretch(7, 1)
+        self.grid.setColumnStretch(len(self.COLUMNS) + 1, 1)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.rows_box)
@@ -296,17 +307,20 @@ class PriceChangeDialog(QDialog):
 
     def remove_row(self, row: PriceRow) -> None:
         self.rows.remove(row)
-        for widget in row.widgets():
+        for widget in [*row.widgets(), row.note]:
             self.grid.removeWidget(widget)
             widget.deleteLater()
         self._relayout()
         self.update_ok()
 
     def _relayout(self) -> None:
-        for i, row in enumerate(self.rows, start=1):
+        for i, row in enumerate(self.rows):  # a line of fields, and the amount's note below
             for column, widget in enumerate(row.widgets()):
-                self.grid.addWidget(widget, i, column)
-        self.grid.setRowStretch(len(self.rows) + 1, 1)
+                self.grid.addWidget(widget, 1 + 2 * i, column)
+            self.grid.addWidget(row.note, 2 + 2 * i, 5, 1, len(self.COLUMNS) - 4)
+        for line in range(self.grid.rowCount()):
+            self.grid.setRowStretch(line, 0)
+        self.grid.setRowStretch(1 + 2 * len(self.rows), 1)
 
     # --- reading
 
