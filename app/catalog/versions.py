@@ -96,3 +96,12 @@ def version_document(doc: Mapping[str, Any], which: str) -> Doc:
             if changed is not None:
                 package["frequencies"][k] = changed
     return out
+
+
+def diff_versions(doc: Mapping[str, Any], first: str, second: str) -> list[Any]:
+    """What catalog version ``second`` (its date or name) changes from version ``first``
+    (``catalog-editor diff --versions`` and the Changes tab); ``KeyError`` for an unknown
+    version, as :func:`version_document`."""
+    from app.catalog.document.diff import diff_catalogs
+
+    return diff_catalogs(version_document(doc, first), version_document(doc, second))

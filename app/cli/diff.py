@@ -63,8 +63,7 @@ def _version_changes(versions: tuple[str, str], old: str | None, new: str | None
                      db_path: str | None) -> list[Any]:
     """What version B of one catalog changes from version A."""
     from app.catalog.database.store import export_catalog
-    from app.catalog.document.diff import diff_catalogs
-    from app.catalog.versions import version_document
+    from app.catalog.versions import diff_versions
 
     if new is not None or (old is None) == (db_path is None):
         fail("diff: --versions A B compares two versions of ONE catalog: give CATALOG.json "
@@ -82,11 +81,11 @@ def _version_changes(versions: tuple[str, str], old: str | None, new: str | None
             db.close()
         where = str(db.location)
     try:
-        first, second = (version_document(doc, v) for v in versions)
+        changes = diff_versions(doc, *versions)
     except KeyError as exc:
         fail(f"{where}: {exc.args[0]}")
     click.echo(f"# changes from catalog version {versions[0]} to {versions[1]}", err=True)
-    return diff_catalogs(first, second)
+    return changes
 
 
 def show_changes(changes: list[Any], fmt: str, exit_code: bool) -> None:

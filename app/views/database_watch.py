@@ -129,6 +129,9 @@ class SharedUse(QObject):
             self.read_only_banner.hide()
         window.import_action.setEnabled(not read_only)
         window.save_action.setEnabled(not read_only and window.tabs.currentIndex() in (0, 1))
+        versions = getattr(window, "versions_view", None)
+        if versions is not None:
+            versions.update_buttons()  # scheduling a price change writes too
 
     def database_replaced(self) -> None:
         self.editor_behind = False

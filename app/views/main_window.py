@@ -148,6 +148,8 @@ class MainWindow(QMainWindow):
         self._shown_tab = 0
         self.tabs.currentChanged.connect(self._tab_changed)
         self.editor.catalogChanged.connect(lambda changes: self._broadcast(changes, self.editor))
+        self.versions_view.catalogChanged.connect(
+            lambda changes: self._broadcast(changes, self.versions_view))
         self.editor.dirtyChanged.connect(lambda _d: self._update_title())
         self.editor.stackChanged.connect(self._editor_stack_changed)
         self.editor.simulateRequested.connect(self.simulate_frequency)
@@ -479,6 +481,9 @@ class MainWindow(QMainWindow):
             self._simulator_task.cancel()
             self._simulator_task = None
         self.editor.set_database(db)
+        self.versions_view.db = db
+        self.versions_view.refresh()
+        self.version_label.setText(self.versions_view.editing.text())
         for index, attribute in ((CHECKS_TAB, "lint_view"), (CHANGES_TAB, "changes_view"),
                                  (2, "simulator_view"), (1, "setup_view")):
             view = getattr(self, attribute)

@@ -1,5 +1,6 @@
 """The Changes tab: what differs between the catalog now and the catalog as last exported,
-or between any export and the catalog now, or between any two exports.
+or between any export and the catalog now, or between any two exports, or between two
+catalog versions (:func:`app.catalog.versions.diff_versions`, as ``diff --versions``).
 
 The exports are listed on top (:class:`~app.views.review.exports_model.ExportsModel`); the
 differences come from :func:`app.catalog.document.diff.diff_catalogs` (old: an export from
@@ -25,6 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -190,6 +192,23 @@ def compare_exports(task: BackgroundTask, db: Database,
             diff_catalogs(record.document, current))
 
 
+def compare_versions(task: BackgroundTask, db: Database,
+                     first: str, second: str) -> tuple[str, list[Change]]:
+    """What catalog version ``second`` changes from ``first`` (dates), off the GUI thread."""
+    from app.catalog.versions import diff_versions
+
+    task.report(0, 2, "reading the catalog")
+    doc = store.export_catalog(db)
+    task.report(1, 2, "comparing")
+    names = {v["effective_date"]: v.get("name") for v in doc.get("versions") or ()}
+
+    def label(date: str) -> str:
+        return f"{date} ({names[date]})" if names.get(date) else date
+
+    return (f"Changes from catalog version {label(first)} to {label(second)}",
+            diff_versions(doc, first, second))
+
+
 class ChangesView(QWidget):
     """What changed since the last export, or between the exports picked in the list above
     (one: that export and the catalog now; two: the older and the newer), worked out off the
@@ -229,6 +248,22 @@ class ChangesView(QWidget):
             lambda message: self.summary.setText(f"The comparison failed: {message}"))
         self.model = ChangesModel(self)
         self.table = changes_table(self.model, self)
+        self.versions_chosen: tuple[str, str] | None = None  # comparing versions, not exports
+        self.first_version = QComboBox(self)
+        self.second_version = QComboBox(self)
+        self.first_version.setAccessibleName("From catalog version")
+        self.second_version.setAccessibleName("To catalog version")
+        self.versions_button = QPushButton("Compare versions", self)
+        self.versions_button.clicked.connect(lambda: self.compare_versions())
+        versions_row = QHBoxLayout()
+        for combo in (self.first_version, self.second_version):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        versions_row.addWidget(QLabel("Compare catalog version", self))
+        versions_row.addWidget(self.first_version)
+        versions_row.addWidget(QLabel("with", self))
+        versions_row.addWidget(self.second_version)
+        versions_row.addWidget(self.versions_button)
+        versions_row.addStretch(1)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(self.progress)
@@ -246,6 +281,7 @@ class ChangesView(QWidget):
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setSizes([140, 460])
         layout = QVBoxLayout(self)
+        layout.addLayout(versions_row)
         layout.addWidget(QLabel("Exports (select one to compare with the catalog now, or two "
                                 "to compare them):", self))
         layout.addWidget(self.splitter, 1)
@@ -266,12 +302,16 @@ class ChangesView(QWidget):
                                  QItemSelectionModel.SelectionFlag.Select
                                  | QItemSelectionModel.SelectionFlag.Rows)
         selection.blockSignals(with_signals)
-        self.compare()
+        if numbers or self.versions_chosen is None:
+            self.compare()
+        else:
+            self.compare_versions(*self.versions_chosen)
 
     def refresh(self) -> None:
         """Read the exports again (keeping the selection) and compare, in the background (the
         rows shown stay until the new ones come)."""
         chosen = [e.number for e in self.selected_exports()]
+        self._fill_versions()
         self.exports_model.set_items(history.list_exports(self.db))
         fit_columns(self.exports_table, 180)
         self.select_exports(chosen)
@@ -279,7 +319,50 @@ class ChangesView(QWidget):
     def is_running(self) -> bool:
         return self.runner.is_running()
 
+    def _fill_versions(self) -> None:
+        """The catalog's versions in the two lists (the last two chosen by default)."""
+        versions = store.catalog_versions(self.db)
+        for combo, default in ((self.first_version, -2), (self.second_version, -1)):
+            old = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            for v in versions:
+                date = v.effective_date.isoformat()
+                combo.addItem(date if v.name == date else f"{date} ({v.name})", date)
+            index = combo.findData(old) if old is not None else -1
+            if index < 0 and len(versions) >= 2:
+                index = len(versions) + default
+            combo.setCurrentIndex(index)
+            combo.blockSignals(False)
+        enough = len(versions) >= 2
+        for widget in (self.first_version, self.second_version, self.versions_button):
+            widget.setEnabled(enough)
+        self.versions_button.setToolTip(
+            "What the second version changes from the first" if enough else
+            "The catalog has one version: schedule a price change to compare versions")
+        if self.versions_chosen is not None and not {*self.versions_chosen} <= {
+                v.effective_date.isoformat() for v in versions}:
+            self.versions_chosen = None  # a version compared was deleted
+
+    def compare_versions(self, first: str | None = None, second: str | None = None) -> None:
+        """Show what catalog version ``second`` changes from ``first`` (dates; default: the
+        two chosen in the lists)."""
+        first = first or self.first_version.currentData()
+        second = second or self.second_version.currentData()
+        if not first or not second:
+            return
+        self.versions_chosen = (first, second)
+        selection = self.exports_table.selectionModel()
+        with_signals = selection.blockSignals(True)
+        selection.clearSelection()  # the exports are not what is compared now
+        selection.blockSignals(with_signals)
+        self.exports_table.viewport().update()
+        self.summary.setText("Comparing…")
+        db = self.db
+        self.runner.start(lambda t: compare_versions(t, db, first, second))
+
     def compare(self) -> None:
+        self.versions_chosen = None
         chosen = self.selected_exports()
         self.summary.setText("Comparing…")
         db = self.db

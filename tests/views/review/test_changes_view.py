@@ -128,3 +128,33 @@ def test_pick_any_two_exports_to_compare(qtbot: Any, demo_db: Any) -> None:
     view.refresh()
     assert [e.number for e in view.selected_exports()] == [first]
     assert view.model.rowCount() == 4
+
+
+def test_compares_two_catalog_versions(qtbot: Any, demo_db: Any) -> None:
+    view = make_view(qtbot, demo_db)
+    assert [view.first_version.itemText(i) for i in range(view.first_version.count())] == [
+        "2026-01-01", "2027-01-01 (2027 prices)"]
+    assert view.first_version.currentText() == "2026-01-01"
+    assert view.second_version.currentText() == "2027-01-01 (2027 prices)"
+    qtbot.mouseClick(view.versions_button, Qt.MouseButton.LeftButton)
+    settled(qtbot, view)
+    assert view.header.text() == ("Changes from catalog version 2026-01-01 to 2027-01-01 "
+                                  "(2027 prices)")
+    assert view.model.rows() == [
+        ("recurring price", "Fiber Internet Monthly / standard / USD / Internet 500", "changed",
+         "amounts.Active", "65.00", "69.00"),
+        ("recurring price", "Fiber TV Bundle Monthly / standard / USD / Internet 500",
+         "changed", "amounts.Active", "55.00", "60.00")]
+    assert view.summary.text().startswith("2 changes")
+    # the comparison holds when the tab is shown again, until an export is chosen
+    view.hide()
+    view.show()
+    settled(qtbot, view)
+    assert view.header.text().startswith("Changes from catalog version 2026-01-01")
+    # a catalog with one version: nothing to compare
+    store.delete_version(demo_db, store.catalog_versions(demo_db)[1].effective_date)
+    view.refresh()
+    settled(qtbot, view)
+    assert not view.versions_button.isEnabled()
+    assert "one version" in view.versions_button.toolTip()
+    assert view.header.text() == "Never exported: everything is new"
