@@ -2,6 +2,13 @@
 
     simulate (--catalog CATALOG.json | --db PATH) --account ACCOUNT.json --from DATE
              --periods N [--format json|table] [--out FILE] [--compare-versions]
+    simulate --db PATH --compare-versions --all-scenarios [--from DATE --periods N]
+             [--format json|table] [--out FILE]
+
+``--all-scenarios``: every scenario saved in the database, one summary each (the first bill
+that changes under the scheduled catalog version, the totals before and after, the
+difference, or the scenario's problems); each from its own start over its own saved horizon,
+as the Simulator shows it, unless ``--from`` and ``--periods`` are given for all.
 
 Argument parsing and output formatting only; the bills come from :mod:`app.engine`. Exit
 status: 0 success, 2 bad input (one line on stderr naming the file and the JSON path at fault),
@@ -108,15 +115,15 @@ def _parse_date(text: str) -> dt.date:
               help="Read the catalog from this database instead of a file.")
 
 
-@click.option("--account", "account_path", type=str, required=True, metavar="ACCOUNT.json",
+@click.option("--account", "account_path", type=str, default=None, metavar="ACCOUNT.json",
               help="The account scenario.")
 
 
-@click.option("--from", "start_text", type=str, required=True, metavar="DATE",
+@click.option("--from", "start_text", type=str, default=None, metavar="DATE",
               help="Simulate from the bill period that contains this date (YYYY-MM-DD).")
 
 
-@click.option("--periods", type=str, required=True, metavar="N", help="How many bills.")
+@click.option("--periods", type=str, default=None, metavar="N", help="How many bills.")
 @click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="json",
               show_default=True, help="The bill document, or a readable table per period.")
 
@@ -128,27 +135,117 @@ def _parse_date(text: str) -> dt.date:
 @click.option("--compare-versions", "compare", is_flag=True, default=False,
               help="Bills before and after the catalog's last scheduled version, period by "
                    "period, the differences marked.")
-def simulate(catalog_path: str | None, db_path: str | None, account_path: str, start_text: str,
-             periods: str, fmt: str, out: str | None, compare: bool = False) -> None:
+@click.option("--all-scenarios", "all_scenarios", is_flag=True, default=False,
+              help="With --db and --compare-versions: every saved scenario, one summary each "
+                   "(each over its own start and saved horizon unless --from/--periods).")
+def simulate(catalog_path: str | None, db_path: str | None, account_path: str | None,
+             start_text: str | None, periods: str | None, fmt: str, out: str | None,
+             compare: bool = False, all_scenarios: bool = False) -> None:
     """Simulate the next N bills of an account scenario."""
     if (catalog_path is None) == (db_path is None):
         raise BadInput("simulate: give exactly one of --catalog CATALOG.json and --db PATH")
-    start = _parse_date(start_text)
+    if all_scenarios:
+        _check_all_scenarios(catalog_path, account_path, start_text, periods, compare)
+    else:
+        for value, option in ((account_path, "--account"), (start_text, "--from"),
+                              (periods, "--periods")):
+            if value is None:
+                raise BadInput(f"simulate: Missing option '{option}'.")
+    start = _parse_date(start_text) if start_text is not None else None
+    count = _parse_periods(periods) if periods is not None else None
+    try:
+        if all_scenarios:
+            assert db_path is not None
+            _compare_all(db_path, start, count, fmt, out)
+        elif compare:
+            assert account_path is not None and start is not None and count is not None
+            _compare(catalog_path, db_path, account_path, start, count, fmt, out)
+        else:
+            assert account_path is not None and start is not None and count is not None
+            _run(catalog_path, db_path, account_path, start, count, fmt, out)
+    except click.ClickException:
+        raise
+    except Exception as exc:  # anything else is our fault, not the user's
+        raise InternalError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _parse_periods(periods: str) -> int:
     try:
         count = int(periods)
     except ValueError:
         raise BadInput(f"simulate: --periods: not a whole number: {periods!r}") from None
     if not 1 <= count <= 1200:
         raise BadInput(f"simulate: --periods: must be between 1 and 1200, got {count}")
+    return count
+
+
+def _check_all_scenarios(catalog_path: str | None, account_path: str | None,
+                         start_text: str | None, periods: str | None, compare: bool) -> None:
+    if not compare:
+        raise BadInput("simulate: --all-scenarios goes with --compare-versions (the saved "
+                       "scenarios before and after the scheduled catalog version)")
+    if catalog_path is not None:
+        raise BadInput("simulate: --all-scenarios needs --db PATH: the saved scenarios live "
+                       "in the database, not in a catalog file")
+    if account_path is not None:
+        raise BadInput("simulate: give either --account ACCOUNT.json or --all-scenarios, "
+                       "not both")
+    if (start_text is None) != (periods is None):
+        raise BadInput("simulate: --all-scenarios: give both --from and --periods, or "
+                       "neither (each scenario's own start and saved horizon)")
+
+
+def _compare_all(db_path: str, start: dt.date | None, count: int | None, fmt: str,
+                 out: str | None) -> None:
+    from app.catalog.database.store import open_database, snapshot_document
+    from app.catalog.errors import ImportFailure
+    from app.catalog.jobs import prepare_billing
+    from app.catalog.versions_all import compare_all_scenarios
+    from app.models.database import DatabaseError
+
     try:
-        if compare:
-            _compare(catalog_path, db_path, account_path, start, count, fmt, out)
-        else:
-            _run(catalog_path, db_path, account_path, start, count, fmt, out)
-    except click.ClickException:
-        raise
-    except Exception as exc:  # anything else is our fault, not the user's
-        raise InternalError(f"{type(exc).__name__}: {exc}") from exc
+        db = open_database(db_path, create=False)
+        catalog_doc = snapshot_document(db)
+    except (DatabaseError, ImportFailure) as exc:  # no such database, a newer one...
+        message = exc.message if isinstance(exc, ImportFailure) else str(exc)
+        raise BadInput(message if message.startswith(db_path) else
+                       f"{db_path}: {message}") from exc
+    try:
+        billing = prepare_billing(catalog_doc, trusted=True)
+        if not billing.ok:
+            raise BadInput(_problems_line(db_path, billing.problems))
+        results = compare_all_scenarios(db, billing, start, count)
+    finally:
+        db.close()
+    if fmt == "json":
+        text = json.dumps([r.as_dict() for r in results], indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = all_scenarios_text(results)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        _write(out, text)
+
+
+def all_scenarios_text(results: Sequence[Any]) -> str:
+    """One row per saved scenario, ``*`` where its bills change."""
+    if not results:
+        return "No saved scenarios.\n"
+    width = max(24, *(len(r.name) for r in results))
+    rows = [f"  {'scenario':<{width}} {'first changed':<13} {'before':>12} {'after':>12} "
+            f"{'difference':>12}"]
+    for r in results:
+        if not r.ok:
+            first = r.problems[0] if r.problems else "cannot be billed"
+            rows.append(f"! {r.name:<{width}} cannot be compared: {first}")
+            continue
+        mark = "*" if r.changes else " "
+        rows.append(f"{mark} {r.name:<{width}} {r.first_changed or '—':<13} "
+                    f"{r.before_total:>12} {r.after_total:>12} {_signed(r.difference):>12}")
+    changed = sum(1 for r in results if r.changes)
+    rows.append(f"{changed} of {len(results)} scenario(s) change under the scheduled "
+                "catalog version.")
+    return "\n".join(rows) + "\n"
 
 
 def _run(catalog_path: str | None, db_path: str | None, account_path: str, start: dt.date,
