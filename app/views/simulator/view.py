@@ -105,6 +105,12 @@ class SimulatorView(QWidget):
         self.compare_button.setToolTip("The bills under the current and the scheduled catalog "
                                        "version, side by side")
         self.compare_dialog: Any = None
+        self.compare_all_button = QToolButton()
+        self.compare_all_button.setText("Before/after for all scenarios…")
+        self.compare_all_button.setToolTip(
+            "Every saved scenario under the current and the scheduled catalog version: the "
+            "ones whose bills change, from which period, by how much")
+        self.compare_all_dialog: Any = None
         self.status = QLabel()
         self.status.setWordWrap(True)
         self._build()
@@ -157,6 +163,7 @@ class SimulatorView(QWidget):
         middle_layout.addWidget(self.editor, 1)
         versions_row = QHBoxLayout()  # under the scenario: the header row must fit 1024 px
         versions_row.addWidget(self.compare_button)
+        versions_row.addWidget(self.compare_all_button)
         versions_row.addStretch(1)
         middle_layout.addLayout(versions_row)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -196,6 +203,7 @@ class SimulatorView(QWidget):
         self.redo_button.clicked.connect(self.stack.redo)
         self.save_button.clicked.connect(self.save)
         self.compare_button.clicked.connect(lambda: self.show_before_after())
+        self.compare_all_button.clicked.connect(lambda: self.show_before_after_all())
         self.undo_button.setEnabled(False)
         self.redo_button.setEnabled(False)
 
@@ -324,6 +332,21 @@ class SimulatorView(QWidget):
         self.compare_dialog = BeforeAfterDialog(doc, self)
         self.compare_dialog.show()
         return self.compare_dialog
+
+    def show_before_after_all(self) -> Any:
+        """Open the before/after table of every saved scenario (as saved: unsaved edits of
+        the current one are not in it); ``None`` when the catalog cannot be billed."""
+        from app.catalog.versions_all import saved_scenarios
+        from app.views.simulator.before_after_all import AllScenariosDialog
+
+        if self.simulation.catalog is None:
+            problems = self.simulation.catalog_problems
+            self._say(f"Before/after: {problems[0] if problems else 'no catalog'}", error=True)
+            return None
+        self.compare_all_dialog = AllScenariosDialog(self.simulation.billing,
+                                                     saved_scenarios(self.db), self)
+        self.compare_all_dialog.show()
+        return self.compare_all_dialog
 
     def on_catalog_changed(self, changes: Any = None) -> None:
         """The catalog was edited: update the engine's snapshot and recompute the bill; while
