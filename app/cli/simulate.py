@@ -205,12 +205,16 @@ def _compare_all(db_path: str, start: dt.date | None, count: int | None, fmt: st
 
     try:
         db = open_database(db_path, create=False)
-        catalog_doc = snapshot_document(db)
-    except (DatabaseError, ImportFailure) as exc:  # no such database, a newer one...
-        message = exc.message if isinstance(exc, ImportFailure) else str(exc)
+    except DatabaseError as exc:  # no such database, a newer one...
+        message = str(exc)
         raise BadInput(message if message.startswith(db_path) else
                        f"{db_path}: {message}") from exc
     try:
+        try:
+            catalog_doc = snapshot_document(db)
+        except ImportFailure as exc:
+            raise BadInput(exc.message if exc.message.startswith(db_path) else
+                           f"{db_path}: {exc.message}") from exc
         billing = prepare_billing(catalog_doc, trusted=True)
         if not billing.ok:
             raise BadInput(_problems_line(db_path, billing.problems))

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.catalog import versions_all
 from app.catalog.errors import Problem
 from app.views.common.money import format_money
 from app.views.simulator.bill_chart import BillChart
@@ -209,7 +210,7 @@ def formula(line: dict[str, Any], currency: str, minor_units: int) -> str:
 
 
 MAX_PERIODS = 1200  # as ``catalog-editor simulate --periods``
-DEFAULT_PERIODS = 3
+DEFAULT_PERIODS = versions_all.DEFAULT_PERIODS  # also the before/after of all scenarios
 
 
 def _out_of_range(text: str) -> bool:

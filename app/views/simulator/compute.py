@@ -36,14 +36,11 @@ class Outcome:
 
 
 def default_start(doc: Doc) -> dt.date:
-    """Where a bill naturally starts: the earliest account-package start (else today)."""
-    starts = []
-    for pkg in doc.get("packages", []):
-        try:
-            starts.append(dt.date.fromisoformat(pkg.get("start") or ""))
-        except ValueError:
-            continue
-    return min(starts) if starts else dt.date.today()
+    """Where a bill naturally starts: the earliest account-package start (else today); the
+    application layer's, which the before/after of all scenarios uses too."""
+    from app.catalog.versions_all import scenario_start
+
+    return scenario_start(doc)
 
 
 class Simulation:
