@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -31,8 +31,8 @@ from app.views.catalog.dialogs.price_change import (
     ScheduledChange,
     price_choices,
 )
+from app.views.common.list_table_model import Index, ListTableModel
 
-Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Effective", "Version", "State", "Existing subscriptions", "Changed prices")
 
 
@@ -60,33 +60,20 @@ def editing_text(versions: list[store.VersionSummary]) -> str:
     return text
 
 
-class VersionsModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[store.VersionSummary] = []
+class VersionsModel(ListTableModel):
+    """The catalog's versions, oldest first (``items``: :class:`store.VersionSummary`)."""
 
-    def set_rows(self, rows: list[store.VersionSummary]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
+    columns = COLUMNS
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
+    @property
+    def rows(self) -> list[store.VersionSummary]:
+        return self.items
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole,
                                                Qt.ItemDataRole.ToolTipRole):
             return None
-        v = self.rows[index.row()]
+        v = self.items[index.row()]
         first = index.row() == 0
         column = index.column()
         if column == 0:
@@ -155,7 +142,7 @@ class ScheduledChangesView(QWidget):
     def refresh(self) -> None:
         chosen = self.selected()
         rows = store.catalog_versions(self.db)
-        self.model.set_rows(rows)
+        self.model.set_items(rows)
         self.editing.setText(editing_text(rows))
         for i, v in enumerate(rows):
             if chosen is not None and v.effective_date == chosen.effective_date:
@@ -172,10 +159,10 @@ class ScheduledChangesView(QWidget):
         self.view.setCurrentIndex(self.model.index(row, 0))
 
     def selected(self) -> store.VersionSummary | None:
-        index = self.view.currentIndex() if hasattr(self, "view") else QModelIndex()
-        if not index.isValid() or index.row() >= len(self.model.rows):
+        if not hasattr(self, "view"):
             return None
-        return self.model.rows[index.row()]
+        version: store.VersionSummary | None = self.model.item(self.view.currentIndex())
+        return version
 
     def _why_not(self, version: store.VersionSummary | None) -> str:
         """Why the selected version cannot be edited or deleted ("" when it can)."""

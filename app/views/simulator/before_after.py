@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QDialog,
@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-Index = QModelIndex | QPersistentModelIndex
+from app.views.common.list_table_model import Index, ListTableModel
+
 COLUMNS = ("Period", "Before", "After", "Difference", "Why")
 CHANGED = QColor(255, 236, 179)
 
@@ -42,27 +43,25 @@ def rows_of(doc: dict[str, Any]) -> list[tuple[bool, bool, tuple[str, ...]]]:
     return rows
 
 
-class ComparisonModel(QAbstractTableModel):
-    def __init__(self, doc: dict[str, Any], parent: Any = None) -> None:
+def bold_font() -> QFont:
+    font = QFont()
+    font.setBold(True)
+    return font
+
+
+class ComparisonModel(ListTableModel):
+    """The rows of :func:`rows_of` for one comparison document."""
+
+    columns = COLUMNS
+
+    def __init__(self, doc: dict[str, Any], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.rows = rows_of(doc)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
+        self.items = rows_of(doc)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        period, differs, cells = self.rows[index.row()]
+        period, differs, cells = self.items[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return cells[index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole and 1 <= index.column() <= 3:
@@ -70,9 +69,7 @@ class ComparisonModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole and differs:
             return QBrush(CHANGED)
         if role == Qt.ItemDataRole.FontRole and period and differs:
-            font = QFont()
-            font.setBold(True)
-            return font
+            return bold_font()
         return None
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QFont
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 from app.catalog.jobs import Billing
 from app.catalog.versions_all import ScenarioComparison, compare_scenarios
 from app.views.common.background import BackgroundTask, TaskRunner
-from app.views.simulator.before_after import CHANGED, BeforeAfterDialog
+from app.views.common.list_table_model import Index, ListTableModel
+from app.views.simulator.before_after import CHANGED, BeforeAfterDialog, bold_font
 
-Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Scenario", "Bills", "First changed", "Total before", "Total after", "Difference")
 
 
@@ -41,32 +41,19 @@ def cells_of(r: ScenarioComparison) -> tuple[str, ...]:
             r.before_total or "", r.after_total or "", r.difference or "")
 
 
-class AllScenariosModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.results: list[ScenarioComparison] = []
+class AllScenariosModel(ListTableModel):
+    """One row per saved scenario (``items``: :class:`ScenarioComparison`)."""
 
-    def set_results(self, results: list[ScenarioComparison]) -> None:
-        self.beginResetModel()
-        self.results = list(results)
-        self.endResetModel()
+    columns = COLUMNS
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.results)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
+    @property
+    def results(self) -> list[ScenarioComparison]:
+        return self.items
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        result = self.results[index.row()]
+        result = self.items[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return cells_of(result)[index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 3:
@@ -76,9 +63,7 @@ class AllScenariosModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and not result.ok:
             return QBrush(Qt.GlobalColor.darkRed)
         if role == Qt.ItemDataRole.FontRole and result.changes:
-            font = QFont()
-            font.setBold(True)
-            return font
+            return bold_font()
         return None
 
 
@@ -126,7 +111,7 @@ class AllScenariosDialog(QDialog):
         self.runner.start(work)
 
     def _show_results(self, results: list[ScenarioComparison]) -> None:
-        self.model.set_results(results)
+        self.model.set_items(results)
         self.view.resizeColumnsToContents()
         changed = sum(1 for r in results if r.changes)
         failed = sum(1 for r in results if not r.ok)
