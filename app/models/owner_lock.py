@@ -52,11 +52,16 @@ def lock_path(database: Path) -> Path:
     return database.with_name(database.name + ".lock")
 
 
-def _me() -> bytes:
+def login_name() -> str | None:
+    """The user's login name; None without one (a container without a passwd entry)."""
     try:
-        user: str | None = getpass.getuser()
+        return getpass.getuser()
     except (KeyError, OSError):
-        user = None
+        return None
+
+
+def _me() -> bytes:
+    user = login_name()
     since = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
     return json.dumps({"pid": os.getpid(), "user": user, "host": socket.gethostname(),
                        "since": since}).encode("utf-8")

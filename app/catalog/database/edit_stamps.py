@@ -12,7 +12,6 @@ overwritten silently. An import replaces the whole catalog on purpose: it stamps
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import socket
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from sqlalchemy import Connection, Table, func, select, update
 
 from app.catalog.errors import ConcurrentEditError
 from app.models import schema as m
+from app.models.owner_lock import login_name
 
 Doc = dict[str, Any]
 
@@ -60,11 +60,7 @@ def _t(model: type[m.Base]) -> Table:
 
 def current_user() -> str:
     """Who is saving: ``user@host`` (what ``updated_by`` records)."""
-    try:
-        user = getpass.getuser()
-    except (OSError, KeyError):  # no login name (a container without a passwd entry)
-        user = "unknown"
-    return f"{user}@{socket.gethostname() or 'localhost'}"
+    return f"{login_name() or 'unknown'}@{socket.gethostname() or 'localhost'}"
 
 
 def utc_now() -> dt.datetime:
