@@ -28,9 +28,27 @@ def fail(message: str, lines: list[str] | None = None) -> NoReturn:
     raise SystemExit(BAD_INPUT)
 
 
+def _inherited_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """A sub-command's ``--db``, or else the one given before the command
+    (``catalog-editor --db PATH import ...``): without this the earlier one was silently
+    dropped and the command worked on the default database instead."""
+    parent = ctx.parent
+    while parent is not None:
+        outer = parent.params.get("db_path")
+        if outer is not None:
+            if value is not None and value != outer:
+                raise click.BadParameter(
+                    f"given twice with different databases ({outer} before the command, "
+                    f"{value} after it); give it once", ctx=ctx, param_hint="--db")
+            return str(outer)
+        parent = parent.parent
+    return value
+
+
 def db_option(func: Any) -> Any:
     return click.option(
         "--db", "db_path", type=click.Path(dir_okay=False, path_type=str), default=None,
+        callback=_inherited_db,
         help=f"Catalog database file or SQLAlchemy URL [default: {default_database()}]",
     )(func)
 

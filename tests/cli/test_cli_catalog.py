@@ -131,3 +131,31 @@ def test_validate_wrong_document_shapes(tmp_path: Path, content: str) -> None:
     result = CliRunner().invoke(cli, ["validate", str(path)])
     assert result.exit_code == 2
     assert "odd.json" in result.output
+
+
+def test_db_given_before_the_command_is_the_one_used(tmp_path: Path,
+                                                    spec_catalog: dict[str, Any]) -> None:
+    """``catalog-editor --db PATH import ...`` (as ``--help`` shows the option, on the top
+    level) writes PATH, not the default database the user did not name."""
+    from app.paths import default_database
+
+    db = tmp_path / "named.sqlite"
+    src = write(tmp_path / "c.json", spec_catalog)
+    result = run("--db", str(db), "import", src)
+    assert result.exit_code == 0, result.output
+    assert str(db) in result.output
+    assert not default_database().exists()
+    out = tmp_path / "out.json"
+    assert run("--db", str(db), "export", "--out", str(out)).exit_code == 0
+    assert [p["name"] for p in json.loads(out.read_text())["packages"]] == \
+        [p["name"] for p in spec_catalog["packages"]]
+
+
+def test_db_given_twice_differently_is_refused(tmp_path: Path,
+                                              spec_catalog: dict[str, Any]) -> None:
+    src = write(tmp_path / "c.json", spec_catalog)
+    result = run("--db", str(tmp_path / "a.sqlite"), "import", "--db",
+                 str(tmp_path / "b.sqlite"), src)
+    assert result.exit_code == 2
+    assert "--db" in result.output and "give it once" in result.output
+    assert not (tmp_path / "a.sqlite").exists() and not (tmp_path / "b.sqlite").exists()
