@@ -60,7 +60,7 @@ def measure(data: bytes) -> dict[str, tuple[float, float, str]]:
     import orjson
 
     from app.catalog.database import store
-    from app.catalog.document import validation
+    from app.catalog.document import schema_pass, validation
     from app.catalog.document.safe_json import load_json_document
 
     out: dict[str, tuple[float, float, str]] = {}
@@ -68,14 +68,14 @@ def measure(data: bytes) -> dict[str, tuple[float, float, str]]:
     t_read, doc = cpu(lambda: load_json_document(data, source="catalog"))
     out["read"] = (t_read, t_limit, "orjson.loads")
 
-    schema = validation._schema()
+    schema = schema_pass._schema()
     limits = []
     try:
         import fastjsonschema
 
         compiled = fastjsonschema.compile(
             dict(schema, **{"$schema": "http://json-schema.org/draft-07/schema#"}),
-            formats={"date": validation._is_iso_date}, use_default=False)
+            formats={"date": schema_pass._is_iso_date}, use_default=False)
         t_fast, _ = cpu(lambda: compiled(doc))
         limits.append((t_fast, "fastjsonschema"))
     except ImportError:
@@ -83,7 +83,7 @@ def measure(data: bytes) -> dict[str, tuple[float, float, str]]:
     try:
         import jsonschema_rs
 
-        rs = jsonschema_rs.validator_for(schema, formats={"date": validation._is_iso_date},
+        rs = jsonschema_rs.validator_for(schema, formats={"date": schema_pass._is_iso_date},
                                          validate_formats=True)
         t_rs, rs_ok = cpu(lambda: rs.is_valid(doc))
         assert rs_ok, "jsonschema-rs refuses the catalog"
