@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, select
 
 from app.catalog.database import export as exporter
+from app.catalog.document import contract
 from app.models import schema as m
 from app.models.database import Database
 
@@ -114,7 +115,7 @@ class DocumentCache:
         if entry is None:
             return
         with db.engine.connect() as conn:
-            reference = exporter.reference_document(conn)
+            reference = _as_read(exporter.reference_document(conn))
         with self._lock:
             if self._entries.get(id(db)) is not entry:
                 return
@@ -132,7 +133,17 @@ def _packages_named(conn: Connection, names: set[str]) -> list[Doc]:
     table = m.Package.__table__
     assert isinstance(table, Table)
     ids = set(conn.execute(select(table.c.id).where(table.c.name.in_(names))).scalars())
-    return exporter.packages_document(conn, ids) if ids else []
+    if not ids:
+        return []
+    return list(_as_read({"packages": exporter.packages_document(conn, ids)})["packages"])
+
+
+def _as_read(part: Doc) -> Doc:
+    """A piece of the held document as the contract reads it, like the whole document
+    (``store._read_snapshot_document``): the nulls it drops cut out, so that checking the held
+    document never has to copy it."""
+    normalized, _extensions = contract.normalize(part)
+    return normalized if isinstance(normalized, dict) else part
 
 
 documents = DocumentCache()

@@ -195,7 +195,23 @@ _BUCKET_BY_NAME_RE = re.compile(rb'(?<=[{,])"usage_bucket":("(?:[^"\\]|\\.)*")')
 
 
 def _by_text(doc: object, kind: str) -> tuple[bool, object]:
-    """Normalize at C speed over the compact JSON when that is exact: (done, document).
+    """Normalize at C speed over the compact JSON when that is exact: (done, document);
+    ``doc`` itself when nothing changes. See :func:`normalized_text`."""
+    try:
+        data = orjson.dumps(doc)
+    except (TypeError, orjson.JSONEncodeError):
+        return False, doc
+    text = normalized_text(data, kind)
+    if text is None:
+        return False, doc
+    if text is data:
+        return True, doc
+    return True, orjson.loads(text)
+
+
+def normalized_text(data: bytes, kind: str = "catalog") -> bytes | None:
+    """The compact JSON ``data`` normalized as :func:`normalize` would (``data`` itself when
+    nothing changes), or None when that cannot be done exactly over the text.
 
     Not done (the tree walk of :func:`normalize` is needed) when the document holds extension
     keys, or a ``null`` whose key is optional in some object and required with a meaning in
@@ -205,28 +221,24 @@ def _by_text(doc: object, kind: str) -> tuple[bool, object]:
     string's quotes are always escaped, so no string content can match) and buckets by name
     become objects.
     """
-    try:
-        data = orjson.dumps(doc)
-    except (TypeError, orjson.JSONEncodeError):
-        return False, doc
     if _EXTENSION_RE.search(data):
-        return False, doc
+        return None
     keys = _keys(kind)
     pieces = data.split(b'":null')
     nulls = {p[p.rfind(b'"') + 1:].decode("utf-8", "replace") for p in pieces[:-1]}
     if nulls & keys.ambiguous or not nulls <= keys.declared:
-        return False, doc
+        return None
     drop = nulls & keys.by_text
     buckets = kind == "catalog" and b'"usage_bucket":"' in data
     if not drop and not buckets:
-        return True, doc
+        return data
     if drop:
         names = b"|".join(re.escape(k.encode()) for k in sorted(drop))
         data = re.sub(rb',"(?:' + names + rb')":null(?=[,}])', b"", data)
         data = re.sub(rb'\{"(?:' + names + rb')":null(?:,|(?=\}))', b"{", data)
     if buckets:
         data = _BUCKET_BY_NAME_RE.sub(rb'"usage_bucket":{"bucket":\1}', data)
-    return True, orjson.loads(data)
+    return data
 
 
 def normalize(doc: object, kind: str = "catalog") -> tuple[object, Extensions]:

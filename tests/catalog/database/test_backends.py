@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from app.catalog.database import store
+from app.catalog.document import contract
 from app.catalog.errors import InUseError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "benchmarks"))
@@ -28,7 +29,10 @@ def test_the_demo_catalog_round_trips_exactly(backend_db: Any,
                                               demo_catalog: dict[str, Any]) -> None:
     store.import_catalog(backend_db, demo_catalog)
     assert store.export_catalog(backend_db) == demo_catalog
-    assert store.snapshot_document(backend_db) == store.export_catalog(backend_db)
+    # the held document is the export as the contract reads it (the nulls it drops cut out,
+    # so that checking it needs no second copy)
+    assert store.snapshot_document(backend_db) == contract.normalize(
+        store.export_catalog(backend_db))[0]
 
 
 def test_a_generated_catalog_round_trips_exactly(backend_db: Any, make_db: Any) -> None:

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from shared_files import KILLBILL, needs_shared
 
 from app.catalog.database import store
+from app.catalog.document import contract
 from app.catalog.errors import ImportFailure, InUseError
 from app.models.database import open_database
 
@@ -224,16 +225,16 @@ def test_import_over_each_killbill_sample(db: Any, demo_catalog: dict[str, Any])
 def test_snapshot_document_is_cached_and_never_stale(db: Any,
                                                      spec_catalog: dict[str, Any]) -> None:
     store.import_catalog(db, spec_catalog)
-    assert store.snapshot_document(db) == spec_catalog
+    assert store.snapshot_document(db) == contract.normalize(spec_catalog)[0]
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM catalog_cache").scalar() == 1
-    assert store.snapshot_document(db) == spec_catalog  # from the cache
+    assert store.snapshot_document(db) == contract.normalize(spec_catalog)[0]  # the cache
     package = store.package_document(db, "Home Bundle")
     usd = package["frequencies"][0]["price_books"]["standard"]["USD"]
     usd["recurring"][0]["amounts"]["Active"] = "61.00"
     store.save_package(db, package, original_name="Home Bundle")
     fresh = store.snapshot_document(db)
-    assert fresh == store.export_catalog(db)
+    assert fresh == contract.normalize(store.export_catalog(db))[0]
     fresh_usd = fresh["packages"][0]["frequencies"][0]["price_books"]["standard"]["USD"]
     assert fresh_usd["recurring"][0]["amounts"]["Active"] == "61.00"
     store.delete_frequency(db, "Home Bundle Monthly")

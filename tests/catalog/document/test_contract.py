@@ -190,6 +190,6 @@ def test_the_engine_copy_of_a_database_has_no_extension_keys(
     plain = store.open_catalog(tmp_path / "plain.sqlite")
     store.import_catalog(plain, spec_catalog)
     assert "x-origin" in json.dumps(store.export_catalog(extended))
-    assert store.snapshot_document(extended) == store.export_catalog(plain)
+    assert store.snapshot_document(extended) == normalize(store.export_catalog(plain))[0]
     extended.close()
     plain.close()
