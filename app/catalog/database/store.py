@@ -173,11 +173,10 @@ def _read_snapshot_document(db: Database) -> Doc:
     table = _t(m.CatalogCache)
     with db.engine.connect() as conn:
         cached = conn.execute(select(table.c.document_json).limit(1)).scalar()
-    if cached is not None:
-        data = cached.encode("utf-8")
-        del cached
+    if cached is not None:  # written below, so already as the contract reads it (a copy
+        # written by an earlier release may not be: then checking it copies it, as before)
         with gc_paused():
-            loaded: Doc = orjson.loads(contract.normalized_text(data) or data)
+            loaded: Doc = orjson.loads(cached)
             _keep_out_of_the_collector()
         return loaded
     with db.engine.connect() as conn:  # the engine's copy: without extension keys

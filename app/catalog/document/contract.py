@@ -191,6 +191,7 @@ def _all_objects(root: Schema) -> list[Schema]:
 
 
 _EXTENSION_RE = re.compile(rb'"x[-_]')
+_NULL_KEY_RE = re.compile(rb'"((?:[^"\\]|\\.)*)":null')
 _BUCKET_BY_NAME_RE = re.compile(rb'(?<=[{,])"usage_bucket":("(?:[^"\\]|\\.)*")')
 
 
@@ -224,8 +225,11 @@ def normalized_text(data: bytes, kind: str = "catalog") -> bytes | None:
     if _EXTENSION_RE.search(data):
         return None
     keys = _keys(kind)
-    pieces = data.split(b'":null')
-    nulls = {p[p.rfind(b'"') + 1:].decode("utf-8", "replace") for p in pieces[:-1]}
+    # one match at a time (not a split of the whole text into pieces): each small object is
+    # freed before the next, so reading a large document leaves no fragmented memory behind
+    nulls: set[str] = set()
+    for match in _NULL_KEY_RE.finditer(data):
+        nulls.add(match.group(1).decode("utf-8", "replace"))
     if nulls & keys.ambiguous or not nulls <= keys.declared:
         return None
     drop = nulls & keys.by_text
