@@ -191,7 +191,6 @@ def _all_objects(root: Schema) -> list[Schema]:
 
 
 _EXTENSION_RE = re.compile(rb'"x[-_]')
-_NULL_KEY_RE = re.compile(rb'"((?:[^"\\]|\\.)*)":null')
 _BUCKET_BY_NAME_RE = re.compile(rb'(?<=[{,])"usage_bucket":("(?:[^"\\]|\\.)*")')
 
 
@@ -225,12 +224,8 @@ def normalized_text(data: bytes, kind: str = "catalog") -> bytes | None:
     if _EXTENSION_RE.search(data):
         return None
     keys = _keys(kind)
-    # one match at a time (not a split of the whole text into pieces): each small object is
-    # freed before the next, so reading a large document leaves no fragmented memory behind
-    nulls: set[str] = set()
-    for match in _NULL_KEY_RE.finditer(data):
-        nulls.add(match.group(1).decode("utf-8", "replace"))
-    if nulls & keys.ambiguous or not nulls <= keys.declared:
+    nulls = _null_keys(data)
+    if nulls is None or nulls & keys.ambiguous or not nulls <= keys.declared:
         return None
     drop = nulls & keys.by_text
     buckets = kind == "catalog" and b'"usage_bucket":"' in data
@@ -243,6 +238,36 @@ def normalized_text(data: bytes, kind: str = "catalog") -> bytes | None:
     if buckets:
         data = _BUCKET_BY_NAME_RE.sub(rb'"usage_bucket":{"bucket":\1}', data)
     return data
+
+
+def _escaped(data: bytes, at: int) -> bool:
+    """Whether the character at ``at`` follows an odd run of backslashes."""
+    run = 0
+    while at - run - 1 >= 0 and data[at - run - 1] == 0x5C:
+        run += 1
+    return run % 2 == 1
+
+
+def _null_keys(data: bytes) -> set[str] | None:
+    """The keys whose value is ``null`` in the compact JSON ``data``, or None when one of them
+    cannot be read plainly off the text (an escape in it or beside it).
+
+    Found by searching for ``":null`` and stepping back to the key's opening quote: about 20
+    times faster than a regular expression that reads every string of a large document, and
+    one match at a time, so nothing large is built (a split of the text into pieces would
+    be). An unescaped quote followed by ``:`` always ends a key in compact JSON; a match
+    inside a string has its quote escaped and is skipped."""
+    nulls: set[str] = set()
+    find, rfind = data.find, data.rfind
+    at = find(b'":null')
+    while at != -1:
+        if data[at - 1] != 0x5C or not _escaped(data, at):
+            start = rfind(b'"', 0, at)
+            if start < 1 or data[start - 1] not in b"{,":
+                return None
+            nulls.add(data[start + 1:at].decode("utf-8", "replace"))
+        at = find(b'":null', at + 6)
+    return nulls
 
 
 def normalize(doc: object, kind: str = "catalog") -> tuple[object, Extensions]:
@@ -303,6 +328,67 @@ def _find(value: object, step: Any) -> object:
         key, name = step
         return next((v for v in value if isinstance(v, dict) and v.get(key) == name), None)
     return None
+
+
+def with_extensions(doc: dict[str, Any], extensions: Mapping[str, Mapping[str, Any]]) \
+        -> dict[str, Any]:
+    """``doc`` with its objects' extension keys given back, as :func:`restore_extensions`
+    gives them, without changing ``doc``: only the objects on the way to an extension are
+    copied, everything else is shared (so a read-only document of 30,000 frequencies with a
+    few extension keys costs those few objects, not a second document)."""
+    out = dict(doc)
+    copied: set[int] = {id(out)}
+    indexes: dict[tuple[int, str], dict[Any, int]] = {}  # (list, key) -> {name: position}
+
+    def own(value: Any) -> Any:
+        if id(value) in copied:
+            return value
+        fresh = dict(value) if isinstance(value, dict) else list(value)
+        copied.add(id(fresh))
+        return fresh
+
+    for where, keys in extensions.items():
+        target: Any = out
+        for step in json.loads(where):
+            if isinstance(step, str):
+                child = target.get(step) if isinstance(target, dict) else None
+                key: Any = step
+            elif isinstance(target, list):
+                if isinstance(step, int):
+                    key = step if 0 <= step < len(target) else None
+                else:
+                    field_, name = step
+                    index = indexes.get((id(target), field_))
+                    if index is None:
+                        index = indexes[(id(target), field_)] = {}
+                        for i, v in enumerate(target):
+                            if isinstance(v, dict):
+                                index.setdefault(v.get(field_), i)
+                    key = index.get(name)
+                child = None if key is None else target[key]
+            else:
+                child = None
+            if not isinstance(child, dict | list):
+                target = None
+                break
+            child = target[key] = own(child)
+            target = child
+        if isinstance(target, dict):
+            target.update(keys)
+    return out
+
+
+def as_read_with_extensions(doc: dict[str, Any]) -> dict[str, Any]:
+    """``doc`` as the held catalog document reads it (the nulls the contract drops cut out
+    over the compact text, see :func:`normalized_text`) with its extension keys kept where
+    they are: the form in which ``store.catalog_as_exported`` gives the catalog, so that an
+    export read so compares with it exactly."""
+    normalized, extensions = normalize(doc)
+    if extensions and isinstance(normalized, dict):  # read by the walk: now by the text too
+        normalized = normalize(normalized)[0]
+    if not isinstance(normalized, dict):
+        return doc
+    return with_extensions(normalized, extensions) if extensions else normalized
 
 
 def restore_extensions(doc: dict[str, Any], extensions: Mapping[str, Mapping[str, Any]]) -> None:

@@ -193,3 +193,24 @@ def test_the_engine_copy_of_a_database_has_no_extension_keys(
     assert store.snapshot_document(extended) == normalize(store.export_catalog(plain))[0]
     extended.close()
     plain.close()
+
+
+def test_strings_that_look_like_null_keys_do_not_change_what_is_read(
+        spec_catalog: dict[str, Any]) -> None:
+    """The fast reading over the compact text (``":null`` found, the key read back to its
+    quote) reads exactly what the walk over the document reads, whatever the strings hold."""
+    nulls, _left_out = with_nulls(spec_catalog)
+    tricky = ['say ":null here', '\\', 'a\\":null', '":null', '{"gl_code":null}', '\\\\"',
+              'é":null']
+    for text in tricky:
+        doc = copy.deepcopy(nulls)
+        doc["packages"][0]["description"] = text
+        doc["services"][0]["unit"] = text
+        doc["packages"][0]["frequencies"][0]["custom_fields"] = {text: None, "plain": text}
+        fast, _ = normalize(doc)
+        walked, extensions = normalize(dict(doc, **{"x-walk": True}))  # an x- key: the walk
+        assert list(extensions.values()) == [{"x-walk": True}]
+        assert fast == walked, text
+        assert fast["packages"][0]["description"] == text
+        assert fast["packages"][0]["frequencies"][0]["custom_fields"] == {text: None,
+                                                                          "plain": text}
