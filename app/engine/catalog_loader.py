@@ -193,13 +193,17 @@ class FrequencyTable(Mapping[str, PackageFrequency]):
         """A new table: these frequencies (``raw``, as in the constructor) in place of those
         named in ``removed``; every other one (built or not) shared with this table."""
         table = FrequencyTable.__new__(FrequencyTable)
-        table._raw = {k: v for k, v in self._raw.items() if k not in removed} if removed \
-            else dict(self._raw)
+        # copied whole and the few changed taken out: filtering tens of thousands of
+        # entries one by one cost more than the edit
+        table._raw = dict(self._raw)
+        for name in removed:
+            table._raw.pop(name, None)
         table._raw.update(raw)
         table._refs = self._refs
         table._decimals = self._decimals
-        table._built = {k: v for k, v in self._built.items()
-                        if k not in removed and k not in raw}
+        table._built = dict(self._built)
+        for name in (*removed, *raw):
+            table._built.pop(name, None)
         return table
 
     def check(self) -> list[Problem]:
@@ -249,7 +253,9 @@ def replace_packages(catalog: Catalog, packages: Sequence[Mapping[str, Any]],
     gone = set(removed) | {p["name"] for p in packages}
     old_frequencies = {f for name in gone if name in catalog.packages
                        for f in catalog.packages[name].frequencies}
-    package_map = {k: v for k, v in catalog.packages.items() if k not in gone}
+    package_map = dict(catalog.packages)
+    for name in gone:
+        package_map.pop(name, None)
     raw: dict[str, tuple[Mapping[str, Any], str, str, frozenset[str]]] = {}
     for p in packages:
         members = frozenset(p.get("services", []))

@@ -246,7 +246,10 @@ def _usage_buckets(conn: Connection, names: _Names) -> list[Doc]:
 
 def _counting_rules(conn: Connection, names: _Names) -> list[Doc]:
     """The ``counting_rules`` list (items name packages or services)."""
-    packages = _lookup(conn, "package")
+    # only the packages the rules name: all of them cost more than an edit's save
+    packages: Lookup = {None: None}
+    packages.update(_query(conn, "SELECT id, name FROM package WHERE id IN "
+                           "(SELECT package_id FROM counting_rule_item)"))
     items = _grouped(_rows(conn, "counting_rule_item", "counting_rule_id, package_id, service_id"))
     statuses = _grouped(_rows(conn, "counting_rule_status", "counting_rule_id, status_id"))
     return [

@@ -401,11 +401,15 @@ class CatalogEditor(QSplitter):
         """The required fields still empty, counting what is typed but not yet committed."""
         if self.draft is None:
             return []
-        doc = copy.deepcopy(self.draft.doc)
+        # copied only as deep as what is typed replaces (the name; one frequency's top-level
+        # fields): a deep copy of the package cost more than the save it preceded
+        doc = dict(self.draft.doc)
         if self.pages.currentWidget() is self.form:
             doc["name"] = self.form.name_text()
         elif self.pages.currentWidget() is self.frequency_panel and self.frequency_row is not None:
-            self.frequency_panel.typed(doc["frequencies"][self.frequency_row])
+            frequencies = doc["frequencies"] = list(doc["frequencies"])
+            typed = frequencies[self.frequency_row] = dict(frequencies[self.frequency_row])
+            self.frequency_panel.typed(typed)
         amounts = open_amount_problems(self.pages.currentWidget())
         return editing.missing_required(doc, self.reference) + amounts
 

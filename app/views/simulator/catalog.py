@@ -44,6 +44,11 @@ class FrequencyInfo:
         # FrequencyInfo of every package it did not touch
         return f"{self.name} ({bill_frequency_label(self.bill_frequency)})"
 
+    @cached_property
+    def choice(self) -> tuple[str, str]:
+        """(name, label), as a frequency combo lists it."""
+        return self.name, self.label
+
     @property
     def on_sale(self) -> bool:
         return self.active and self.enabled
@@ -75,10 +80,13 @@ class CatalogLookup:
             countries.update(book.get("countries", []))
         self.countries: list[str] = sorted(countries)
         self.frequencies: dict[str, FrequencyInfo] = {}
+        self._package_frequencies: dict[str, list[str]] = {}  # package -> its frequencies
+        self._on_sale: list[FrequencyInfo] | None = None  # made on first use
         self._add_packages(doc.get("packages", []))
 
     def _add_packages(self, packages: list[Doc]) -> None:
         for pkg in packages:
+            names = []
             for freq in pkg.get("frequencies", []):
                 self.frequencies[freq["name"]] = FrequencyInfo(
                     name=freq["name"], package=pkg["name"], active=bool(freq.get("active")),
@@ -87,22 +95,43 @@ class CatalogLookup:
                     currencies=tuple(freq.get("currencies", [])),
                     services=tuple(pkg.get("services", [])),
                     rollup=bool(pkg.get("rollup_services")))
+                names.append(freq["name"])
+            self._package_frequencies[pkg["name"]] = names
 
     def replacing(self, doc: Doc, packages: list[Doc], removed: set[str]) -> CatalogLookup:
         """The lookups of ``doc``, which differs from this one's document only in the packages
-        ``removed`` (names) and ``packages`` (documents): the rest is copied, not rebuilt."""
+        ``removed`` (names) and ``packages`` (documents): the rest is copied, not rebuilt, and
+        what changes costs those packages, not the catalog (tens of thousands of frequencies
+        are copied as one dict, not filtered one by one)."""
         lookup = copy.copy(self)
         lookup.doc = doc
         gone = removed | {p["name"] for p in packages}
-        lookup.frequencies = {k: v for k, v in self.frequencies.items() if v.package not in gone}
+        lookup.frequencies = dict(self.frequencies)
+        lookup._package_frequencies = dict(self._package_frequencies)
+        dropped: set[str] = set()
+        for name in gone:
+            for frequency in lookup._package_frequencies.pop(name, ()):
+                if lookup.frequencies.get(frequency) is not None \
+                        and lookup.frequencies[frequency].package == name:
+                    del lookup.frequencies[frequency]
+                    dropped.add(frequency)
         lookup._add_packages(packages)
+        lookup._on_sale = None
+        if self._on_sale is not None:  # the others' order kept; the new ones last, as in
+            # ``frequencies``
+            added = [info for p in packages for f in lookup._package_frequencies[p["name"]]
+                     if (info := lookup.frequencies[f]).on_sale]
+            lookup._on_sale = [f for f in self._on_sale if f.name not in dropped] + added
         return lookup
 
     def minor_units(self, currency: str | None) -> int:
         return self.currencies.get(currency or "", 2)
 
     def frequencies_on_sale(self) -> list[FrequencyInfo]:
-        return [f for f in self.frequencies.values() if f.on_sale]
+        """The frequencies on sale, in catalog order (a new list: the caller may keep it)."""
+        if self._on_sale is None:
+            self._on_sale = [f for f in self.frequencies.values() if f.on_sale]
+        return list(self._on_sale)
 
     def base_type(self, service: str) -> str | None:
         found = self.services.get(service)

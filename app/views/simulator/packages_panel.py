@@ -240,7 +240,7 @@ class PackagesPanel(QWidget):
         info = self.lookup.frequencies.get(pkg["frequency"])
         package = info.package if info else pkg["frequency"]
         self.services_title.setText(f"<b>Account-services of {package}</b>")
-        items = [(f.name, f.label) for f in self.lookup.frequencies_on_sale()]
+        items = [f.choice for f in self.lookup.frequencies_on_sale()]
         current_info = self.lookup.frequencies.get(pkg["frequency"])
         missing = "{} (not in the catalog)"
         if current_info is not None and not current_info.on_sale:
