@@ -235,6 +235,61 @@ def documents_to_compare(db: Database, old: int, new: int) -> tuple[Doc, Doc]:
     return _assemble(manifest_a, parts), _assemble(manifest_b, parts)
 
 
+def export_against(db: Database, number: int | None, current: Doc) -> tuple[
+        ExportRecord | None, Doc]:
+    """The export numbered ``number`` (None: the last one; None back when there is none) and
+    ``current``, for a diff of the two, both as the contract reads them (the nulls it drops
+    cut out, extension keys kept): ``current`` should be so already
+    (``store.catalog_as_exported``).
+
+    Each package of ``current`` that the export has unchanged is ``{"name": ...}`` on both
+    sides, as in :func:`documents_to_compare`: the export's parts are decompressed and
+    compared as text one at a time, and only those that differ are read into objects, so a
+    comparison of a 30,000-frequency catalog holds no second catalog. ``current`` is not
+    copied (a new top-level dict and list only). KeyError if ``number`` is unknown."""
+    from app.catalog.document import contract
+
+    table = _t(m.CatalogExport)
+    parts_table = _t(m.ExportPart)
+    with db.engine.connect() as conn:
+        if number is None:
+            number = conn.execute(select(func.max(table.c.id))).scalar()
+            if number is None:
+                return None, current
+        row, manifest = _manifest(conn, number)
+        itemwise = {d for key, ref in manifest if isinstance(ref, list) for d, _n in ref}
+        whole = [ref for _key, ref in manifest if not isinstance(ref, list)]
+        mine: dict[str, list[str | None]] = {  # the digest of each current item (named)
+            key: [None if _name(item) is None else _digest(orjson.dumps(item))
+                  for item in current[key]]
+            for key in ITEMWISE if isinstance(current.get(key), list)}
+        ours = {d for digests in mine.values() for d in digests if d is not None}
+        same: set[str] = set()  # digests, of the current items and of the export's parts
+        parts: dict[str, Any] = _load_parts(conn, whole)
+        wanted = list(itemwise)
+        for begin in range(0, len(wanted), 500):
+            chunk = wanted[begin:begin + 500]
+            for digest, data in conn.execute(select(parts_table.c.digest, parts_table.c.data)
+                                             .where(parts_table.c.digest.in_(chunk))):
+                text = zlib.decompress(data)
+                read = contract.normalized_text(text)
+                item = None
+                if read is None:  # extension keys in it: read it, by the walk
+                    item = orjson.loads(text)
+                    read = orjson.dumps(contract.as_read_with_extensions(
+                        {"packages": [item]})["packages"][0])
+                if _digest(read) in ours:
+                    same.update((digest, _digest(read)))
+                else:
+                    parts[digest] = orjson.loads(text) if item is None else item
+    shown = dict(current)
+    for key, digests in mine.items():
+        shown[key] = [{"name": item["name"]} if digest in same else item
+                      for item, digest in zip(current[key], digests, strict=True)]
+    document = contract.as_read_with_extensions(_assemble(manifest, parts))
+    return ExportRecord(row.exported_at, row.path, row.format, document, row.id), shown
+
+
 def prune_exports(db: Database, *, keep: int | None = None,
                   before: dt.datetime | None = None) -> int:
     """Forget exports: all but the last ``keep``, and/or those made before ``before`` (naive

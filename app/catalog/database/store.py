@@ -121,6 +121,20 @@ def export_catalog(db: Database) -> Doc:
     return doc
 
 
+def catalog_as_exported(db: Database) -> Doc:
+    """What :func:`export_catalog` returns as the contract reads it (the nulls it drops cut
+    out), made from the held document (:func:`snapshot_document`) instead of read again: its
+    extension keys given back on copies of the objects that have them, the rest shared.
+    Read-only, like the held document; the Changes tab compares it with an export
+    (``history.export_against``) without a second whole catalog in memory."""
+    doc = snapshot_document(db)
+    with db.engine.connect() as conn:
+        extensions = _t(m.CatalogExtension)
+        stored = {row.locator: orjson.loads(row.keys_json)
+                  for row in conn.execute(select(extensions.c.locator, extensions.c.keys_json))}
+    return contract.with_extensions(doc, stored) if stored else doc
+
+
 def _write_extensions(conn: Connection, extensions: contract.Extensions) -> None:
     table = _t(m.CatalogExtension)
     conn.execute(delete(table))

@@ -177,11 +177,12 @@ def compare_exports(task: BackgroundTask, db: Database,
         return (f"Changes from export {old.number} ({local_time(old.exported_at)}, {old.path}) "
                 f"to export {new.number} ({local_time(new.exported_at)}, {new.path})",
                 diff_catalogs(before, after))
-    task.report(0, 3, "reading the export")
-    record = (history.export_document(db, chosen[0].number) if chosen
-              else store.last_export(db))
-    task.report(1, 3, "reading the catalog")
-    current = store.export_catalog(db)  # with its x- keys, as an export has them
+    task.report(0, 3, "reading the catalog")
+    # the held document with its x- keys, as an export has them (not a second whole catalog),
+    # and of the export only the packages that differ from it
+    task.report(1, 3, "reading the export")
+    record, current = history.export_against(db, chosen[0].number if chosen else None,
+                                             store.catalog_as_exported(db))
     task.report(2, 3, "comparing")
     if record is None:
         # an empty catalog with the same header (format, version): every object is new
@@ -198,7 +199,7 @@ def compare_versions(task: BackgroundTask, db: Database,
     from app.catalog.versions import diff_versions
 
     task.report(0, 2, "reading the catalog")
-    doc = store.export_catalog(db)
+    doc = store.catalog_as_exported(db)
     task.report(1, 2, "comparing")
     names = {v["effective_date"]: v.get("name") for v in doc.get("versions") or ()}
 

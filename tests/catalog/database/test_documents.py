@@ -104,3 +104,40 @@ def test_setup_saves_and_imports_are_followed(demo_db: Any, demo_catalog: Any) -
     assert store.snapshot_document(demo_db)["packages"][0]["enabled"] == \
         imported["packages"][0]["enabled"]
     held_matches_the_database(demo_db)
+
+
+def test_the_catalog_as_exported_from_the_held_document_is_the_export(
+        tmp_path: Any, spec_catalog: dict[str, Any]) -> None:
+    """The Changes tab compares exports with ``catalog_as_exported`` (the held document with
+    its extension keys given back) instead of a second export: it must be the export as the
+    contract reads it, to the byte, x- keys included, and leave the held document as it
+    was."""
+    import orjson
+    from catalog.document.test_contract import with_extensions, with_nulls
+
+    nulls, _ = with_nulls(spec_catalog)
+    doc, count = with_extensions(nulls)
+    db = store.open_catalog(tmp_path / "x.sqlite")
+    store.import_catalog(db, doc)
+    held = store.snapshot_document(db)
+    held_bytes = orjson.dumps(held)
+    exported = store.catalog_as_exported(db)
+    assert orjson.dumps(exported) == orjson.dumps(
+        contract.as_read_with_extensions(store.export_catalog(db)))
+    assert str(exported).count("x-origin") == count
+    assert orjson.dumps(store.snapshot_document(db)) == held_bytes  # not changed
+    assert "x-origin" not in str(held)
+    # and after a save patches the held document
+    package = store.package_document(db, doc["packages"][0]["name"])
+    package["frequencies"][0]["price_books"]["standard"]["USD"]["recurring"][0]["amounts"][
+        "Active"] = "61.00"
+    store.save_package(db, package, original_name=package["name"])
+    assert orjson.dumps(store.catalog_as_exported(db)) == orjson.dumps(
+        contract.as_read_with_extensions(store.export_catalog(db)))
+    db.close()
+
+
+def test_the_catalog_as_exported_without_extension_keys_is_the_held_document(
+        demo_db: Any) -> None:
+    assert store.catalog_as_exported(demo_db) is store.snapshot_document(demo_db)
+    assert store.catalog_as_exported(demo_db) == as_read(store.export_catalog(demo_db))

@@ -112,3 +112,46 @@ def test_migration_converts_full_copies_into_parts(tmp_path: Path,
         columns = {r[1] for r in conn.execute(text("PRAGMA table_info(catalog_export)"))}
     assert "document_json" not in columns
     db.close()
+
+
+def test_an_export_against_the_catalog_now_reads_only_the_packages_that_differ(
+        tmp_path: Path, demo_catalog: dict[str, Any]) -> None:
+    """The Changes tab's "since the export" compares the export with the held document (x-
+    keys given back, nulls read as the contract reads them): it finds what comparing the
+    whole export with a fresh export finds, and reads only the packages that changed."""
+    from app.catalog.document import contract
+
+    doc = copy.deepcopy(demo_catalog)
+    doc["packages"][1]["x-origin"] = {"sheet": "B"}  # extension keys, on some packages
+    doc["packages"][2]["frequencies"][0]["x_rev"] = 7
+    doc["services"][0]["x-note"] = "kept"
+    db = store.open_catalog(tmp_path / "c.sqlite")
+    store.import_catalog(db, doc)
+    assert history.export_against(db, None, store.catalog_as_exported(db)) == (
+        None, store.catalog_as_exported(db))
+    history.record_export(db, "a.json", "json", store.export_catalog(db))
+    record, now = history.export_against(db, None, store.catalog_as_exported(db))
+    assert record is not None and diff_catalogs(record.document, now) == []
+    # every package unchanged: none read, each a name on both sides
+    assert all(p == {"name": p["name"]} for p in now["packages"] + record.document["packages"])
+
+    names = [p["name"] for p in doc["packages"]]
+    for name, amount in ((names[0], "61.00"), (names[1], "62.00")):
+        package = store.package_document(db, name)
+        usd = package["frequencies"][0]["price_books"]["standard"]["USD"]
+        usd["recurring"][0]["amounts"]["Active"] = amount
+        store.save_package(db, package, original_name=name)
+    store.delete_package(db, names[3])
+    record, now = history.export_against(db, None, store.catalog_as_exported(db))
+    assert record is not None
+    full = diff_catalogs(contract.as_read_with_extensions(history.last_export(db).document),
+                         contract.as_read_with_extensions(store.export_catalog(db)))
+    changes = diff_catalogs(record.document, now)
+    assert changes == full
+    assert [(c.action, c.field, c.new) for c in changes] == [
+        ("changed", "amounts.Active", "61.00"), ("changed", "amounts.Active", "62.00"),
+        ("removed", None, None)]
+    read = [p["name"] for p in now["packages"] if p != {"name": p["name"]}]
+    assert read == names[:2]
+    assert now["packages"][1]["x-origin"] == {"sheet": "B"}  # kept, and not a change
+    db.close()
