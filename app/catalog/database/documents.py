@@ -43,6 +43,16 @@ class _Entry:
         self.revision = 0
 
 
+class Patch:
+    """Packages read inside a write's transaction, and the document they patch."""
+
+    __slots__ = ("entry", "packages")
+
+    def __init__(self, entry: _Entry, packages: list[Doc]) -> None:
+        self.entry = entry
+        self.packages = packages
+
+
 class DocumentCache:
     """The in-memory catalog documents of the open databases (see the module docstring)."""
 
@@ -71,20 +81,33 @@ class DocumentCache:
         with self._lock:
             self._entries.pop(id(db), None)
 
-    def patch_packages(self, db: Database, saved: dict[str, str],
-                       deleted: frozenset[str] = frozenset()) -> None:
-        """After a committed write: read again the packages ``saved`` (``{name now: name
-        before}``, equal unless renamed) and put each where it was (a new one last, where the
-        store puts it too); drop the packages ``deleted``."""
+    def read_patch(self, db: Database, conn: Connection, saved: dict[str, str]) -> Patch | None:
+        """Inside the write's transaction: the packages ``saved`` as written, for
+        :meth:`patch_packages` once committed (None when no document is held)."""
         with self._lock:
             entry = self._entries.get(id(db))
-        if entry is None:
-            return
-        with db.engine.connect() as conn:
-            fresh = _packages_named(conn, set(saved))
+        return None if entry is None else Patch(entry, _packages_named(conn, set(saved)))
+
+    def patch_packages(self, db: Database, saved: dict[str, str],
+                       deleted: frozenset[str] = frozenset(), *,
+                       patch: Patch | None = None) -> None:
+        """After a committed write: read again the packages ``saved`` (``{name now: name
+        before}``, equal unless renamed; or take them from ``patch``, read by
+        :meth:`read_patch` in the write's own transaction) and put each where it was (a new
+        one last, where the store puts it too); drop the packages ``deleted``."""
+        entry: _Entry | None
+        if patch is not None:
+            entry, fresh = patch.entry, patch.packages
+        else:
+            with self._lock:
+                entry = self._entries.get(id(db))
+            if entry is None:
+                return
+            with db.engine.connect() as conn:
+                fresh = _packages_named(conn, set(saved))
         with self._lock:
             if self._entries.get(id(db)) is not entry:
-                return  # replaced meanwhile: that one is newer
+                return  # replaced meanwhile: that one is newer (or dropped)
             packages: list[Doc | None] = list(entry.doc["packages"])
             index = dict(entry.index)
             for package in fresh:

@@ -350,6 +350,12 @@ def _package_id(conn: Connection, name: str) -> int | None:
     return conn.execute(select(pkg.c.id).where(pkg.c.name == name)).scalar()
 
 
+def _package_services(conn: Connection, name: str) -> list[str] | None:
+    """The services of package ``name`` as its document lists them (None: no such package)."""
+    pid = _package_id(conn, name)
+    return None if pid is None else exporter.packages_document(conn, {pid})[0]["services"]
+
+
 def package_document(db: Database, name: str) -> Doc:
     """One package with its frequencies, as in the catalog document, for editing: it also
     carries the version it was read at under :data:`VERSION_KEY` (an ``x-`` key, which
@@ -389,15 +395,19 @@ def frequency_users(db: Database, frequency: str) -> list[str]:
 
 def package_users(db: Database, package: str) -> list[str]:
     """Names of the saved accounts that use any frequency of a package."""
+    with db.engine.connect() as conn:
+        return _package_users(conn, package)
+
+
+def _package_users(conn: Connection, package: str) -> list[str]:
     fr = _t(m.PackageFrequency)
     ap = _t(m.AccountPackage)
     acc = _t(m.Account)
     pkg = _t(m.Package)
-    with db.engine.connect() as conn:
-        return list(conn.execute(
-            select(acc.c.name).distinct().join(ap, ap.c.account_id == acc.c.id)
-            .join(fr, fr.c.id == ap.c.frequency_id).join(pkg, pkg.c.id == fr.c.package_id)
-            .where(pkg.c.name == package).order_by(acc.c.name)).scalars())
+    return list(conn.execute(
+        select(acc.c.name).distinct().join(ap, ap.c.account_id == acc.c.id)
+        .join(fr, fr.c.id == ap.c.frequency_id).join(pkg, pkg.c.id == fr.c.package_id)
+        .where(pkg.c.name == package).order_by(acc.c.name)).scalars())
 
 
 # --- editing --------------------------------------------------------------------------------
@@ -406,8 +416,13 @@ def package_users(db: Database, package: str) -> list[str]:
 def check_package(db: Database, package: Doc, *, original_name: str | None = None,
                   frequency_renames: dict[str, str] | None = None) -> list[Problem]:
     """Problems of one package as it would be saved; paths start at ``packages[0]``."""
-    reference = reference_document(db)
-    doc = dict(reference, packages=[package])
+    with db.engine.connect() as conn:
+        return _check_package(conn, package, original_name, frequency_renames)
+
+
+def _check_package(conn: Connection, package: Doc, original_name: str | None,
+                   frequency_renames: dict[str, str] | None) -> list[Problem]:
+    doc = dict(exporter.reference_document(conn), packages=[package])
     problems = [
         p for p in validate_document(doc)
         if p.path.startswith("packages[0]") or p.path == "packages"
@@ -415,21 +430,20 @@ def check_package(db: Database, package: Doc, *, original_name: str | None = Non
     pkg = _t(m.Package)
     fr = _t(m.PackageFrequency)
     renamed_from = set((frequency_renames or {}).keys())
-    with db.engine.connect() as conn:
-        own_id = _package_id(conn, original_name or package["name"])
-        if package["name"] != (original_name or package["name"]) and _package_id(
-            conn, package["name"]
-        ) is not None:
-            problems.append(Problem("packages[0].name",
-                                    f"a package named '{package['name']}' already exists"))
-        if original_name is None and own_id is not None:
-            problems.append(Problem("packages[0].name",
-                                    f"a package named '{package['name']}' already exists"))
-        wanted = [f["name"] for f in package.get("frequencies", [])]
-        others = dict(conn.execute(  # only the names this package uses: not the whole catalog
-            select(fr.c.name, pkg.c.name).join(pkg, pkg.c.id == fr.c.package_id)
-            .where(pkg.c.id != (own_id if own_id is not None else -1))
-            .where(fr.c.name.in_(wanted))).all()) if wanted else {}
+    own_id = _package_id(conn, original_name or package["name"])
+    if package["name"] != (original_name or package["name"]) and _package_id(
+        conn, package["name"]
+    ) is not None:
+        problems.append(Problem("packages[0].name",
+                                f"a package named '{package['name']}' already exists"))
+    if original_name is None and own_id is not None:
+        problems.append(Problem("packages[0].name",
+                                f"a package named '{package['name']}' already exists"))
+    wanted = [f["name"] for f in package.get("frequencies", [])]
+    others = dict(conn.execute(  # only the names this package uses: not the whole catalog
+        select(fr.c.name, pkg.c.name).join(pkg, pkg.c.id == fr.c.package_id)
+        .where(pkg.c.id != (own_id if own_id is not None else -1))
+        .where(fr.c.name.in_(wanted))).all()) if wanted else {}
     for i, f in enumerate(package.get("frequencies", [])):
         if f["name"] in others and f["name"] not in renamed_from:
             problems.append(Problem(
@@ -457,20 +471,21 @@ def save_package(db: Database, package: Doc, *, original_name: str | None = None
     loaded_version = package.pop(VERSION_KEY, None)
     if expected_version is None and original_name is not None:
         expected_version = loaded_version
-    problems = _errors(check_package(db, package, original_name=original_name,
-                                     frequency_renames=frequency_renames))
-    if problems:
-        raise ImportFailure(f"package '{package['name']}': {problems[0]}", problems)
-    if original_name is not None:
-        users = package_users(db, original_name)
+    with db.engine.connect() as conn:  # one connection for every check before the write
+        problems = _errors(_check_package(conn, package, original_name, frequency_renames))
+        if problems:
+            raise ImportFailure(f"package '{package['name']}': {problems[0]}", problems)
+        users = _package_users(conn, original_name) if original_name is not None else []
         if users:
-            current = package_document(db, original_name)
-            if current["services"] != package["services"]:
+            assert original_name is not None
+            current = _package_services(conn, original_name)
+            if current != package["services"]:
                 raise InUseError(
                     f"package '{original_name}' is used by {len(users)} account(s) "
                     f"({', '.join(users[:3])}); its services cannot change. Disable it and "
                     "create a new package (Clone as new package).", users)
     renames = {original_name: package["name"]} if original_name else None
+    saved = {package["name"]: original_name or package["name"]}
     try:
         with writing(db.engine).begin() as conn:  # the write lock first: check, then write
             stamp = edit_stamps.check_package(conn, original_name or package["name"],
@@ -483,10 +498,11 @@ def save_package(db: Database, package: Doc, *, original_name: str | None = None
                 raise InUseError(f"cannot remove: {users[0]}", users)
             writer.delete_stale(conn, [(m.PackageFrequency, stale_freqs)])
             version = edit_stamps.stamp_package(conn, package["name"], existed=stamp is not None)
+            patch = documents.read_patch(db, conn, saved)  # as committed, in the same connection
     except IntegrityError as exc:
         raise ImportFailure(f"package '{package['name']}': refused by the database "
                             f"({exc.orig})") from exc
-    documents.patch_packages(db, {package["name"]: original_name or package["name"]})
+    documents.patch_packages(db, saved, patch=patch)
     names = {package["name"]} | ({original_name} if original_name else set())
     return Changes(frozenset({"packages"}), frozenset(names),
                    versions=((package["name"], version),))
