@@ -82,6 +82,7 @@ class CatalogLookup:
         self.frequencies: dict[str, FrequencyInfo] = {}
         self._package_frequencies: dict[str, list[str]] = {}  # package -> its frequencies
         self._on_sale: list[FrequencyInfo] | None = None  # made on first use
+        self._on_sale_at: dict[str, int] | None = None  # name -> its place in _on_sale
         self._add_packages(doc.get("packages", []))
 
     def _add_packages(self, packages: list[Doc]) -> None:
@@ -102,27 +103,48 @@ class CatalogLookup:
         """The lookups of ``doc``, which differs from this one's document only in the packages
         ``removed`` (names) and ``packages`` (documents): the rest is copied, not rebuilt, and
         what changes costs those packages, not the catalog (tens of thousands of frequencies
-        are copied as one dict, not filtered one by one)."""
+        are copied as one dict, not filtered one by one). A frequency saved again keeps its
+        place; a new one comes last."""
         lookup = copy.copy(self)
         lookup.doc = doc
         gone = removed | {p["name"] for p in packages}
         lookup.frequencies = dict(self.frequencies)
         lookup._package_frequencies = dict(self._package_frequencies)
+        kept = {f["name"] for p in packages for f in p.get("frequencies", [])}
         dropped: set[str] = set()
         for name in gone:
             for frequency in lookup._package_frequencies.pop(name, ()):
                 if lookup.frequencies.get(frequency) is not None \
                         and lookup.frequencies[frequency].package == name:
-                    del lookup.frequencies[frequency]
                     dropped.add(frequency)
+                    if frequency not in kept:  # (one saved again keeps its place)
+                        del lookup.frequencies[frequency]
         lookup._add_packages(packages)
         lookup._on_sale = None
-        if self._on_sale is not None:  # the others' order kept; the new ones last, as in
-            # ``frequencies``
-            added = [info for p in packages for f in lookup._package_frequencies[p["name"]]
-                     if (info := lookup.frequencies[f]).on_sale]
-            lookup._on_sale = [f for f in self._on_sale if f.name not in dropped] + added
+        if self._on_sale is not None:
+            lookup._on_sale = self._patched_on_sale(lookup, packages, dropped)
         return lookup
+
+    def _patched_on_sale(self, lookup: CatalogLookup, packages: list[Doc],
+                         dropped: set[str]) -> list[FrequencyInfo] | None:
+        """``lookup``'s frequencies on sale, from this one's, in the order of ``frequencies``:
+        a package saved with the same frequencies, each as much on sale as before, in its place
+        (a copy of the list and a few assignments); else None, to be listed again."""
+        assert self._on_sale is not None
+        added = [info for p in packages for f in lookup._package_frequencies[p["name"]]
+                 if (info := lookup.frequencies[f]).on_sale]
+        old = {f.name: f for f in (self.frequencies.get(name) for name in dropped)
+               if f is not None and f.on_sale}
+        if {f.name for f in added} == set(old) and len(added) == len(old):
+            if self._on_sale_at is None or len(self._on_sale_at) != len(self._on_sale):
+                self._on_sale_at = {f.name: i for i, f in enumerate(self._on_sale)}
+            out = list(self._on_sale)
+            for info in added:
+                out[self._on_sale_at[info.name]] = info
+            lookup._on_sale_at = self._on_sale_at
+            return out
+        lookup._on_sale_at = None
+        return None  # listed again on first use
 
     def minor_units(self, currency: str | None) -> int:
         return self.currencies.get(currency or "", 2)
