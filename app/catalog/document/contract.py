@@ -257,17 +257,17 @@ def _null_keys(data: bytes) -> set[str] | None:
     one match at a time, so nothing large is built (a split of the text into pieces would
     be). An unescaped quote followed by ``:`` always ends a key in compact JSON; a match
     inside a string has its quote escaped and is skipped."""
-    nulls: set[str] = set()
-    find, rfind = data.find, data.rfind
+    found: set[bytes] = set()
+    add, find, rfind = found.add, data.find, data.rfind
     at = find(b'":null')
     while at != -1:
         if data[at - 1] != 0x5C or not _escaped(data, at):
             start = rfind(b'"', 0, at)
             if start < 1 or data[start - 1] not in b"{,":
                 return None
-            nulls.add(data[start + 1:at].decode("utf-8", "replace"))
+            add(data[start + 1:at])
         at = find(b'":null', at + 6)
-    return nulls
+    return {key.decode("utf-8", "replace") for key in found}
 
 
 def normalize(doc: object, kind: str = "catalog") -> tuple[object, Extensions]:
