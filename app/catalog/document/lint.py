@@ -324,6 +324,33 @@ def _bundle_above_parts(doc: Mapping[str, Any]) -> list[tuple[Elems, str]]:
                     key = (row["service"], status, bill, book, code)
                     prices.setdefault(key, []).append((size, name, price))
 
+    any_nan = any(p.is_nan() for entries in prices.values() for _s, _n, p in entries)
+    smallest: dict[tuple[tuple[str, str, str, str, str], int], tuple[Any, Any, Any]] = {}
+
+    def cheapest(key: tuple[str, str, str, str, str], below: int, name: str) -> Decimal | None:
+        """``min`` of the prices under ``key`` of packages other than ``name`` with fewer than
+        ``below`` priced services (the first of equal prices, as ``min`` gives it), or None.
+        Worked out once per key and size: the cheapest, and the cheapest of another package
+        than the cheapest's."""
+        entries = prices.get(key, [])
+        if any_nan:  # a NaN cannot be ordered: compare exactly the prices min() would
+            separate = [p for size, other, p in entries if other != name and size < below]
+            return min(separate) if separate else None
+        memo = smallest.get((key, below))
+        if memo is None:
+            best: Decimal | None = None
+            best_name: str | None = None
+            other_best: Decimal | None = None
+            for size, other, p in entries:
+                if size < below and (best is None or p < best):
+                    best, best_name = p, other
+            for size, other, p in entries:
+                if size < below and other != best_name and (other_best is None or p < other_best):
+                    other_best = p
+            memo = smallest[(key, below)] = (best, best_name, other_best)
+        best, best_name, other_best = memo
+        return best if best is not None and best_name != name else other_best
+
     out: list[tuple[Elems, str]] = []
     for at, name, freq, bill, book, code, charges in offers:
         rows = charges.get("recurring") or []
@@ -341,11 +368,10 @@ def _bundle_above_parts(doc: Mapping[str, Any]) -> list[tuple[Elems, str]]:
                 if price is None:
                     continue
                 key = (row["service"], status, bill, book, code)
-                separate = [p for size, other, p in prices.get(key, [])
-                            if other != name and size < sizes[at]]
-                if separate:
+                separate = cheapest(key, sizes[at], name)
+                if separate is not None:
                     together += price
-                    apart += min(separate)
+                    apart += separate
                     shared.append(row["service"])
             if len(shared) >= 2 and together > apart:
                 listed = ", ".join(repr(s) for s in shared)

@@ -183,10 +183,16 @@ class _RuleChecker:
 
     def check_discount_config(self, at: Elems, d: Mapping[str, Any]) -> None:
         """Rules shared by promo code discounts and package frequency discounts."""
-        self.ref((*at, "status"), d.get("status"), self.statuses, "status")
-        problem = percent_problem(d["type"], _dec(d["amount"]))
-        if problem:
-            self.error((*at, "amount"), problem)
+        status = d.get("status")
+        if status not in self.statuses and status is not None:
+            self.ref((*at, "status"), status, self.statuses, "status")
+        kind, amount = d["type"], d["amount"]
+        # only a percent can be too large; an amount in text parses or is the schema's
+        # problem, so the other types need no parse
+        if kind == "percent" or type(amount) is not str:
+            problem = percent_problem(kind, _dec(amount))
+            if problem:
+                self.error((*at, "amount"), problem)
         if d.get("period_months") is not None and d.get("period_days") is not None:
             self.error((*at, "period_days"),
                        "give period_months or period_days, not both")
@@ -216,22 +222,26 @@ class _RuleChecker:
         freq_names: dict[str, Elems] = {}
         skus: dict[str, Elems] = {}
         any_prices = False
+        services = self.services
         for i, package in self.items("packages"):
             at: Elems = ("packages", i)
-            self.ref((*at, "company"), package.get("company"), self.companies, "company")
+            company = package.get("company")
+            if company not in self.companies and company is not None:
+                self.ref((*at, "company"), company, self.companies, "company")
             members: dict[str, int] = {}
             for k, name in enumerate(package["services"]):
-                self.ref((*at, "services", k), name, self.services, "service")
+                if name not in services and name is not None:
+                    self.ref((*at, "services", k), name, services, "service")
                 if name in members:
                     self.error((*at, "services", k),
                                f"service {name!r} is listed twice (also services[{members[name]}])")
                 else:
                     members[name] = k
             bas = package.get("billing_activation_service")
-            if (
-                self.ref((*at, "billing_activation_service"), bas, self.services, "service")
-                and bas not in members
-            ):
+            if bas is not None and (
+                bas in services
+                or self.ref((*at, "billing_activation_service"), bas, services, "service")
+            ) and bas not in members:
                 self.error((*at, "billing_activation_service"),
                            f"billing activation service {bas!r} is not one of this package's "
                            "services")
@@ -258,35 +268,63 @@ class _RuleChecker:
                        "a price book with code 'standard' is required: package frequencies "
                        "have prices, and the standard book is where every other book falls back")
 
+    # The checks below run for every frequency, charge row and tier of a large catalog: a name
+    # that resolves (the common case) costs one dict lookup, and a problem's path and message
+    # are built only when there is a problem. ``self.ref`` is called only for a name that does
+    # not resolve (it reports it, exactly as for every other reference).
+
     def check_frequency(self, at: Elems, package: Mapping[str, Any], members: Mapping[str, int],
                         freq: Mapping[str, Any]) -> bool:
         """Check one package frequency; True when it has any price."""
-        self.ref((*at, "contract"), freq.get("contract"), self.contracts, "contract")
-        self.ref((*at, "rate_plan"), freq.get("rate_plan"), self.rate_plans, "rate plan")
-        self.ref((*at, "counting_rule"), freq.get("counting_rule"), self.rules, "counting rule")
+        contract = freq.get("contract")
+        if contract not in self.contracts and contract is not None:
+            self.ref((*at, "contract"), contract, self.contracts, "contract")
+        plan = freq.get("rate_plan")
+        if plan not in self.rate_plans and plan is not None:
+            self.ref((*at, "rate_plan"), plan, self.rate_plans, "rate plan")
+        rule = freq.get("counting_rule")
+        if rule not in self.rules and rule is not None:
+            self.ref((*at, "counting_rule"), rule, self.rules, "counting rule")
         enabled: list[str] = freq["currencies"]
+        currencies = self.currencies
         for k, code in enumerate(enabled):
-            self.ref((*at, "currencies", k), code, self.currencies, "currency")
+            if code not in currencies and code is not None:
+                self.ref((*at, "currencies", k), code, currencies, "currency")
         if freq["active"] and not enabled:
             self.error((*at, "active"),
                        "an active package frequency needs at least one enabled currency "
                        "(enable a currency, or make the frequency inactive)")
         tiering = freq["tiering"]
-        if tiering == "bracket" and freq.get("counting_rule") is None:
+        if tiering == "bracket" and rule is None:
             self.error((*at, "counting_rule"), BRACKET_NEEDS_COUNTING_RULE)
-        self.check_custom_values((*at, "custom_fields"), freq.get("custom_fields") or {})
+        values = freq.get("custom_fields") or {}
+        if values or self.required_fields():  # else there is nothing to check
+            self.check_custom_values((*at, "custom_fields"), values)
         has_prices = False
+        books = self.books
         for book, by_currency in (freq.get("price_books") or {}).items():
             bat: Elems = (*at, "price_books", book)
-            self.ref(bat, book, self.books, "price book")
+            if book not in books and book is not None:
+                self.ref(bat, book, books, "price book")
             for code, charges in by_currency.items():
                 cat: Elems = (*bat, code)
-                if self.ref(cat, code, self.currencies, "currency") and code not in enabled:
+                if code is not None and (code in currencies
+                                         or self.ref(cat, code, currencies, "currency")) \
+                        and code not in enabled:
                     self.error(cat, f"currency {code} has prices but is not enabled on this "
                                     "frequency")
                 rows = self.check_charges(cat, package, members, tiering, charges)
                 has_prices |= rows > 0
         return has_prices
+
+    def required_fields(self) -> list[str]:
+        """The custom fields every package frequency must fill in, in their order."""
+        required = getattr(self, "_required_fields", None)
+        if required is None:
+            required = self._required_fields = [
+                name for name, field in self.fields.items()
+                if not (field["entity"] != "package_frequency" or not field["required"])]
+        return required
 
     def check_custom_values(self, at: Elems, values: Mapping[str, Any]) -> None:
         for name, value in values.items():
@@ -303,9 +341,7 @@ class _RuleChecker:
             problem = _custom_value_problem(field, value)
             if problem:
                 self.error(vat, problem)
-        for name, field in self.fields.items():
-            if field["entity"] != "package_frequency" or not field["required"]:
-                continue
+        for name in self.required_fields():
             value = values.get(name)
             if value is None or (isinstance(value, str) and not value.strip()):
                 self.error(at, f"missing required custom field {name!r}")
@@ -324,13 +360,22 @@ class _RuleChecker:
                       tiering: str, charges: Mapping[str, Any]) -> int:
         rows = 0
         seen: dict[str, int] = {}
+        services = self.services
+        rate_plans = self.rate_plans
         for k, row in enumerate(charges.get("recurring") or []):
             rows += 1
             rat: Elems = (*at, "recurring", k)
-            self.once(seen, row["service"], (*rat, "service"), k, "recurring")
-            service = self.member((*rat, "service"), row["service"], package, members)
+            name = row["service"]
+            if name in seen:
+                self.once(seen, name, (*rat, "service"), k, "recurring")
+            else:
+                seen[name] = k
+            if name is not None and name in services and name in members:
+                service: dict[str, Any] | None = services[name]
+            else:
+                service = self.member((*rat, "service"), name, package, members)
             if service is not None and service["base_type"] in ("one_time", "fee"):
-                self.error((*rat, "service"), _wrong_row(row["service"], service["base_type"],
+                self.error((*rat, "service"), _wrong_row(name, service["base_type"],
                                                          "recurring"))
             self.check_recurring(rat, row, tiering)
         seen = {}
@@ -338,18 +383,27 @@ class _RuleChecker:
         for k, charge in enumerate(charges.get("transitions") or []):
             rows += 1
             tat: Elems = (*at, "transitions", k)
-            self.member((*tat, "service"), charge["service"], package, members)
-            self.ref((*tat, "transition"), charge["transition"], self.transitions, "transition")
+            name, transition = charge["service"], charge["transition"]
+            if not (name is not None and name in services and name in members):
+                self.member((*tat, "service"), name, package, members)
+            if transition not in self.transitions and transition is not None:
+                self.ref((*tat, "transition"), transition, self.transitions, "transition")
             charge_service = charge["charge_service"]
-            if self.ref((*tat, "charge_service"), charge_service, self.services, "service"):
-                base = self.services[charge_service]["base_type"]
+            if charge_service is not None and (
+                    charge_service in services
+                    or self.ref((*tat, "charge_service"), charge_service, services, "service")):
+                base = services[charge_service]["base_type"]
                 if base != "fee":
                     self.error((*tat, "charge_service"),
                                f"charge service {charge_service!r} must be a fee service "
                                f"(base type fee), not {base}")
-            key = (charge["service"], charge["transition"])
-            self.unique(seen_transitions, key, k, tat,
-                        f"two charges for transition {key[1]!r} of {key[0]!r}", "transitions")
+            key = (name, transition)
+            if key in seen_transitions:
+                self.unique(seen_transitions, key, k, tat,
+                            f"two charges for transition {key[1]!r} of {key[0]!r}",
+                            "transitions")
+            else:
+                seen_transitions[key] = k
             penalty = charge.get("penalty")
             if penalty is not None:
                 months, days = penalty.get("threshold_months"), penalty.get("threshold_days")
@@ -362,10 +416,17 @@ class _RuleChecker:
         for k, row in enumerate(charges.get("one_time") or []):
             rows += 1
             oat: Elems = (*at, "one_time", k)
-            self.once(seen, row["service"], (*oat, "service"), k, "one_time")
-            service = self.member((*oat, "service"), row["service"], package, members)
+            name = row["service"]
+            if name in seen:
+                self.once(seen, name, (*oat, "service"), k, "one_time")
+            else:
+                seen[name] = k
+            if name is not None and name in services and name in members:
+                service = services[name]
+            else:
+                service = self.member((*oat, "service"), name, package, members)
             if service is not None and service["base_type"] != "one_time":
-                self.error((*oat, "service"), _wrong_row(row["service"], service["base_type"],
+                self.error((*oat, "service"), _wrong_row(name, service["base_type"],
                                                          "one_time"))
             tiers = row.get("tiers")
             if tiers is not None:
@@ -375,7 +436,11 @@ class _RuleChecker:
                 self.check_tiers((*oat, "tiers"), tiers)
             elif row.get("amount") is None:
                 self.error((*oat, "amount"), "a one-time charge needs an amount or tiers")
-            self.check_settings((*oat, "settings"), row.get("settings"))
+            settings = row.get("settings")
+            if settings:
+                plan = settings.get("rate_plan")
+                if plan not in rate_plans and plan is not None:
+                    self.ref((*oat, "settings", "rate_plan"), plan, rate_plans, "rate plan")
         return rows
 
     def once(self, seen: dict[str, int], service: str, at: Elems, k: int, section: str) -> None:
@@ -383,15 +448,25 @@ class _RuleChecker:
                     "price book and currency", section)
 
     def check_recurring(self, at: Elems, row: Mapping[str, Any], tiering: str) -> None:
-        for status in row.get("amounts") or {}:
-            self.ref((*at, "amounts", status), status, self.statuses, "status")
+        statuses = self.statuses
+        amounts = row.get("amounts")
+        if amounts:
+            for status in amounts:
+                if status not in statuses and status is not None:
+                    self.ref((*at, "amounts", status), status, statuses, "status")
         tiers_by_status: Mapping[str, list[dict[str, Any]]] = row.get("tiers") or {}
-        if tiers_by_status and tiering == "none":
-            self.warning((*at, "tiers"), TIERS_IGNORED)
-        for status, tiers in tiers_by_status.items():
-            self.ref((*at, "tiers", status), status, self.statuses, "status")
-            self.check_tiers((*at, "tiers", status), tiers)
-        self.check_settings((*at, "settings"), row.get("settings"))
+        if tiers_by_status:
+            if tiering == "none":
+                self.warning((*at, "tiers"), TIERS_IGNORED)
+            for status, tiers in tiers_by_status.items():
+                if status not in statuses and status is not None:
+                    self.ref((*at, "tiers", status), status, statuses, "status")
+                self.check_tiers((*at, "tiers", status), tiers)
+        settings = row.get("settings")
+        if settings:
+            plan = settings.get("rate_plan")
+            if plan not in self.rate_plans and plan is not None:
+                self.ref((*at, "settings", "rate_plan"), plan, self.rate_plans, "rate plan")
         setting = row.get("usage_bucket")
         if setting is not None:
             bat: Elems = (*at, "usage_bucket")
@@ -403,24 +478,24 @@ class _RuleChecker:
                                f"{bucket['service']!r}, not {row['service']!r}")
             if setting.get("tiers") is not None:
                 self.check_bucket_tiers((*bat, "tiers"), setting["tiers"])
-        for d, discount in enumerate(row.get("discounts") or []):
+        discounts = row.get("discounts")
+        if not discounts:
+            return
+        for d, discount in enumerate(discounts):
             dat: Elems = (*at, "discounts", d)
             self.check_discount_config(dat, discount)
             promo = discount.get("promo_code")
-            if discount["kind"] == "promo_code":
+            kind = discount["kind"]
+            if kind == "promo_code":
                 if promo is None:
                     self.error((*dat, "promo_code"),
                                "a promo-code discount must name its promo code")
-                else:
+                elif promo not in self.promos:
                     self.ref((*dat, "promo_code"), promo, self.promos, "promo code")
-            elif discount["kind"] == "discount" and promo is not None:
+            elif kind == "discount" and promo is not None:
                 self.error((*dat, "promo_code"),
                            f"a discount of kind 'discount' must not name a promo code "
                            f"({promo!r}); set kind to promo_code to use the code's discount")
-
-    def check_settings(self, at: Elems, settings: Mapping[str, Any] | None) -> None:
-        if settings:
-            self.ref((*at, "rate_plan"), settings.get("rate_plan"), self.rate_plans, "rate plan")
 
     def check_tiers(self, at: Elems, tiers: list[dict[str, Any]]) -> None:
         last = len(tiers) - 1

@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import orjson
+
 from app.engine.problems import Problem, join_path
 
 Elems = tuple[str | int, ...]
@@ -136,6 +138,8 @@ def _seen_as(name: str) -> str:
 
 def skeleton(name: str) -> str:
     """What a name looks like: NFKC, without invisible characters, case folded."""
+    if name.isascii() and name.isprintable():  # NFKC keeps it, nothing invisible to remove
+        return " ".join(name.casefold().split())
     text = unicodedata.normalize("NFKC", name)
     text = "".join(c for c in text if unicodedata.category(c) not in ("Cf", "Cc"))
     return " ".join(text.casefold().split())
@@ -210,13 +214,45 @@ def _defining_names(doc: dict[str, Any]) -> list[tuple[Elems, str]]:
     return [(p, n) for p, n in names if len(n) <= MAX_NAME_CHARS]
 
 
-def _needs_walk(doc: dict[str, Any]) -> bool:
+def _needs_walk_exactly(doc: dict[str, Any]) -> bool:
     try:
         text = json.dumps(doc, ensure_ascii=False)
     except (TypeError, ValueError):
         return True
     return _INVISIBLE.search(text) is not None or "\\u" in text or "\\" in text \
         or _LONG.search(text) is not None
+
+
+_ASCII = bytes(range(128))
+_LONG_BYTES = re.compile(rb'"[^"]{%d,}"' % (MAX_NAME_CHARS + 1))
+
+
+def _needs_walk(doc: dict[str, Any]) -> bool:
+    """Whether the strings must be walked: :func:`_needs_walk_exactly`'s answer wherever the
+    walk would find anything, decided over the compact bytes (orjson) and only their few
+    non-ASCII characters, not over a whole text of the document.
+
+    The same answer because both texts hold every string the walk visits with the same escapes
+    (a backslash for quotes, backslashes and the controls below U+0020) and the same raw
+    characters (DEL and everything beyond ASCII), so they agree on the backslash and the
+    invisible characters; only the long-run search differs (separators, bytes against
+    characters), and a string the walk finds too long is in both either a long run or escaped.
+    A format character (Cf) that ``_INVISIBLE`` leaves out can only be reported when the exact
+    test says walk, so a document holding one is decided by the exact test."""
+    try:
+        data = orjson.dumps(doc)
+    except TypeError:  # orjson.JSONEncodeError: integers beyond 64 bits, lone surrogates, ...
+        return _needs_walk_exactly(doc)
+    if b"\\" in data or b"\x7f" in data:
+        return True
+    wide = data.translate(None, _ASCII)  # the non-ASCII characters, whole (UTF-8)
+    if wide:
+        chars = wide.decode("utf-8")
+        if _INVISIBLE.search(chars) is not None:
+            return True
+        if any(unicodedata.category(c) == "Cf" for c in set(chars)):
+            return _needs_walk_exactly(doc)
+    return _LONG_BYTES.search(data) is not None
 
 
 def trust_findings(doc: object) -> list[Found]:
