@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Date, Table, delete, func, insert, select, update
+from sqlalchemy import Connection, Date, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Dialect
 
 from app.catalog.database.export import placeholder
@@ -163,6 +163,17 @@ class _Inserts:
                 rows.insert(self.conn)
 
 
+_ROW_ID = "row_id"
+"""The parameter naming the row an update of :func:`_update_rows` changes."""
+
+
+def _update_rows(conn: Connection, table: Table, rows: list[Doc]) -> None:
+    """Update rows in place, in order, with one ``executemany`` (the same columns in every
+    row; each row names its own under :data:`_ROW_ID`), values through the columns' types."""
+    if rows:
+        conn.execute(update(table).where(table.c.id == bindparam(_ROW_ID)), rows)
+
+
 def _sync_top(
     conn: Connection,
     ids: _Ids,
@@ -187,6 +198,7 @@ def _sync_top(
             existing[new] = existing.pop(old)
     result: dict[Any, int] = {}
     new_rows: list[Doc] = []
+    changed: list[Doc] = []
     for position, item in enumerate(items, start=position_offset):
         k = key(item)
         row = values(item)
@@ -197,12 +209,14 @@ def _sync_top(
             row.update(zip(key_cols, k, strict=True))
         if k in existing:
             row_id = existing[k]
-            conn.execute(update(table).where(table.c.id == row_id).values(**row))
+            row[_ROW_ID] = row_id
+            changed.append(row)
         else:
             row_id = ids.new(table)
             row["id"] = row_id
             new_rows.append(row)
         result[k] = row_id
+    _update_rows(conn, table, changed)
     if new_rows:
         conn.execute(insert(table), new_rows)
     stale = {i for k, i in existing.items() if k not in result}
@@ -457,6 +471,7 @@ def _write_frequencies(conn: Connection, ids: _Ids, inserts: _Inserts, packages:
                "contract_id", "rate_plan_id", "tiering", "counting_rule_id", "position")
     frequencies = inserts.table(m.PackageFrequency, *columns)
     written: list[int] = []  # the id of each frequency, in document order
+    changed: list[Doc] = []
     for p in packages:
         pid = pkg_ids[p["name"]]
         for fpos, f in enumerate(p["frequencies"]):
@@ -475,9 +490,9 @@ def _write_frequencies(conn: Connection, ids: _Ids, inserts: _Inserts, packages:
             if fid is None:
                 written.append(frequencies.add(*values))
             else:
-                conn.execute(update(freq_table).where(freq_table.c.id == fid)
-                             .values(dict(zip(columns, values, strict=True))))
+                changed.append({_ROW_ID: fid, **dict(zip(columns, values, strict=True))})
                 written.append(fid)
+    _update_rows(conn, freq_table, changed)
     # before their children: the frequency_charges rows name them
     frequencies.insert(conn)
     kept = set(written)
