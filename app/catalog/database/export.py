@@ -6,7 +6,7 @@ keys appear only when they differ from their default, money keeps its exact text
 This module is the hot path of loading a catalog snapshot, so it reads the database through
 the DBAPI cursor rather than through SQLAlchemy rows: one raw query per table returning plain
 tuples, unpacked positionally. The SQL is the same on SQLite and PostgreSQL (plain ``SELECT``s;
-the one parameter list is written in the driver's own placeholder style, :func:`_placeholder`).
+the one parameter list is written in the driver's own placeholder style, :func:`placeholder`).
 The stored values already are what the document holds:
 
 * money columns (:class:`app.models.types.Money`) store the exact decimal text, returned as is
@@ -67,7 +67,7 @@ def _query(conn: Connection, sql: str, params: Sequence[Any] = ()) -> Sequence[R
 _PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
-def _placeholder(conn: Connection) -> str:
+def placeholder(conn: Connection) -> str:
     """The DBAPI driver's positional placeholder (``?`` for sqlite3, ``%s`` for psycopg)."""
     style = conn.dialect.paramstyle
     if style not in _PLACEHOLDERS:
@@ -398,7 +398,7 @@ class _Reader:
         self.conn = conn
         self.params: tuple[int, ...] = () if package_ids is None else tuple(package_ids)
         self.restricted = package_ids is not None
-        self.placeholder = _placeholder(conn)
+        self.placeholder = placeholder(conn)
         self.native_dates = conn.dialect.name != "sqlite"
         """Whether the driver returns ``date`` values (PostgreSQL) rather than text."""
 

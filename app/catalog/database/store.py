@@ -95,8 +95,9 @@ def check_catalog(doc: object, *, lint: bool = False) -> CheckedCatalog:
     from app.catalog.document.lint import lint_catalog
     from app.catalog.document.validation import validate_catalog_structure
 
-    normalized, extensions = contract.normalize(doc)
-    problems, structure_held = validate_catalog_structure(normalized)
+    with gc_paused():  # millions of new objects, no cycles: see _keep_out_of_the_collector
+        normalized, extensions = contract.normalize(doc)
+        problems, structure_held = validate_catalog_structure(normalized)
     if lint and structure_held and isinstance(normalized, dict):
         seen = set(problems)
         problems = problems + [p for p in lint_catalog(normalized) if p not in seen]
@@ -261,7 +262,7 @@ def import_catalog(db: Database, doc: object, *, source: str = "catalog") -> Cha
     doc = checked.document
     assert isinstance(doc, dict)
     try:
-        with writing(db.engine).begin() as conn:
+        with gc_paused(), writing(db.engine).begin() as conn:  # rows by the million, no cycles
             _invalidate_cache(conn)
             before = edit_stamps.max_ids(conn)
             _write_extensions(conn, checked.extensions)

@@ -9,18 +9,23 @@ in one transaction, so a failure leaves the database exactly as it was.
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, func, insert, select, update
+from sqlalchemy import Connection, Date, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy.engine import Dialect
 
+from app.catalog.database.export import placeholder
 from app.models import schema as m
+from app.models.types import Money
 
 Doc = dict[str, Any]
+Row = tuple[Any, ...]
 
 
 def _t(model: type[m.Base]) -> Table:
@@ -42,16 +47,19 @@ class _Ids:
     """Allocates ids for new rows and remembers name -> id per table."""
 
     conn: Connection
-    next_ids: dict[str, int] = field(default_factory=dict)
+    counters: dict[str, Iterator[int]] = field(default_factory=dict)
     names: dict[str, dict[Any, int]] = field(default_factory=dict)
 
-    def new(self, table: Table) -> int:
-        if table.name not in self.next_ids:
+    def counter(self, table: Table) -> Iterator[int]:
+        """The ids of ``table``'s new rows, from one past its largest id, one at a time."""
+        found = self.counters.get(table.name)
+        if found is None:
             current = self.conn.execute(select(func.max(table.c.id))).scalar()
-            self.next_ids[table.name] = (current or 0) + 1
-        value = self.next_ids[table.name]
-        self.next_ids[table.name] = value + 1
-        return value
+            found = self.counters[table.name] = itertools.count((current or 0) + 1)
+        return found
+
+    def new(self, table: Table) -> int:
+        return next(self.counter(table))
 
     def load(self, model: type[m.Base], col: str = "name") -> dict[Any, int]:
         table = _t(model)
@@ -60,28 +68,110 @@ class _Ids:
         return mapping
 
 
+class _Stored(dict[Any, Any]):
+    """A document's values as one kind of column stores them, each distinct text converted
+    once (a catalog repeats its amounts and dates many times over). ``None`` stays ``None``;
+    values that are not text are converted every time, never looked up (``1.0`` must not be
+    taken for a cached ``1``: money refuses floats)."""
+
+    def __init__(self, convert: Callable[[Any], Any]) -> None:
+        super().__init__({None: None})
+        self.convert = convert
+
+    def __missing__(self, value: Any) -> Any:
+        stored = self.convert(value)
+        if type(value) is str:
+            self[value] = stored
+        return stored
+
+
+def _money(dialect: Dialect) -> _Stored:
+    """Money text as :class:`~app.models.types.Money` stores it (plain digits: ``1E-7`` is
+    stored ``0.0000001``); the column's own conversion, so the rule lives in one place."""
+    process = Money().dialect_impl(dialect).bind_processor(dialect)
+    assert process is not None
+    return _Stored(process)
+
+
+def _day(dialect: Dialect) -> _Stored:
+    """An ISO date text as the dialect's ``DATE`` column takes it (SQLite: its own text
+    form; PostgreSQL: a ``date``)."""
+    process = Date().dialect_impl(dialect).bind_processor(dialect)
+    if process is None:
+        return _Stored(date.fromisoformat)
+    return _Stored(lambda value: process(date.fromisoformat(value)))
+
+
+class _Rows:
+    """The new rows of one table, as tuples in the order of ``columns`` (the id first)."""
+
+    __slots__ = ("columns", "ids", "rows", "table")
+
+    def __init__(self, table: Table, columns: tuple[str, ...], ids: Iterator[int]) -> None:
+        self.table = table
+        self.columns = columns
+        self.ids = ids
+        self.rows: list[Row] = []
+
+    def add(self, *values: Any) -> int:
+        """Add a row of ``values`` (one per column, in order); returns its new id."""
+        row_id = next(self.ids)
+        self.rows.append((row_id, *values))
+        return row_id
+
+    def insert(self, conn: Connection) -> None:
+        """One ``executemany`` of plain SQL: the values already are what the columns store
+        (ids, integers, text, booleans, :class:`_Stored` money and dates), so no per-row work
+        of SQLAlchemy's is needed. Its events still run (``exec_driver_sql``)."""
+        if not self.rows:
+            return
+        quote = conn.dialect.identifier_preparer.quote
+        names = ", ".join(quote(c) for c in ("id", *self.columns))
+        marks = ", ".join([placeholder(conn)] * (len(self.columns) + 1))
+        sql = f"INSERT INTO {quote(self.table.name)} ({names}) VALUES ({marks})"
+        conn.exec_driver_sql(sql, self.rows)
+        self.rows = []
+
+
 class _Inserts:
-    """Collects child rows per table and inserts them in bulk, parents first."""
+    """Collects new rows per table and inserts them in bulk, parents first."""
 
     def __init__(self, conn: Connection, ids: _Ids) -> None:
         self.conn = conn
         self.ids = ids
-        self.rows: dict[str, list[Doc]] = {}
-        self.tables: dict[str, Table] = {}
+        self.tables: dict[str, _Rows] = {}
+        self.money = _money(conn.dialect)
+        self.day = _day(conn.dialect)
+
+    def table(self, model: type[m.Base], *columns: str) -> _Rows:
+        """The rows of ``model``'s table, given (after the id) as ``columns``."""
+        table = _t(model)
+        rows = self.tables.get(table.name)
+        if rows is None:
+            rows = self.tables[table.name] = _Rows(table, columns, self.ids.counter(table))
+        assert rows.columns == columns, (rows.columns, columns)
+        return rows
 
     def add(self, model: type[m.Base], **values: Any) -> int:
-        table = _t(model)
-        row_id = self.ids.new(table)
-        values["id"] = row_id
-        self.tables[table.name] = table
-        self.rows.setdefault(table.name, []).append(values)
-        return row_id
+        """One row by column name (for the few rows of the reference lists)."""
+        return self.table(model, *values).add(*values.values())
 
     def flush(self) -> None:
-        for name in [t.name for t in m.Base.metadata.sorted_tables]:
-            rows = self.rows.pop(name, None)
-            if rows:
-                self.conn.execute(insert(self.tables[name]), rows)
+        for table in m.Base.metadata.sorted_tables:
+            rows = self.tables.pop(table.name, None)
+            if rows is not None and rows.rows:
+                rows.insert(self.conn)
+
+
+_ROW_ID = "row_id"
+"""The parameter naming the row an update of :func:`_update_rows` changes."""
+
+
+def _update_rows(conn: Connection, table: Table, rows: list[Doc]) -> None:
+    """Update rows in place, in order, with one ``executemany`` (the same columns in every
+    row; each row names its own under :data:`_ROW_ID`), values through the columns' types."""
+    if rows:
+        conn.execute(update(table).where(table.c.id == bindparam(_ROW_ID)), rows)
 
 
 def _sync_top(
@@ -108,6 +198,7 @@ def _sync_top(
             existing[new] = existing.pop(old)
     result: dict[Any, int] = {}
     new_rows: list[Doc] = []
+    changed: list[Doc] = []
     for position, item in enumerate(items, start=position_offset):
         k = key(item)
         row = values(item)
@@ -118,12 +209,14 @@ def _sync_top(
             row.update(zip(key_cols, k, strict=True))
         if k in existing:
             row_id = existing[k]
-            conn.execute(update(table).where(table.c.id == row_id).values(**row))
+            row[_ROW_ID] = row_id
+            changed.append(row)
         else:
             row_id = ids.new(table)
             row["id"] = row_id
             new_rows.append(row)
         result[k] = row_id
+    _update_rows(conn, table, changed)
     if new_rows:
         conn.execute(insert(table), new_rows)
     stale = {i for k, i in existing.items() if k not in result}
@@ -210,15 +303,15 @@ def write_reference(conn: Connection, doc: Doc, *, renames: dict[str, dict[Any, 
             inserts.add(m.RatePlanRate, rate_plan_id=plans[plan["name"]],
                         service_id=services[rate["service"]],
                         currency_id=currencies[rate["currency"]],
-                        per_unit=_dec(rate["per_unit"]), position=pos)
+                        per_unit=inserts.money[rate["per_unit"]], position=pos)
     buckets = sync(m.UsageBucket, "usage_buckets", lambda b: b["name"], lambda b: {
         "service_id": services[b["service"]], "unit": b["unit"]})
     _clear_children(conn, m.UsageBucketTier, "usage_bucket_id", every["usage_buckets"])
     for bucket in doc.get("usage_buckets", []):
         for pos, tier in enumerate(bucket["tiers"]):
             inserts.add(m.UsageBucketTier, usage_bucket_id=buckets[bucket["name"]],
-                        threshold=_dec(tier["threshold"]), flat_charge=_dec(tier["flat_charge"]),
-                        position=pos)
+                        threshold=inserts.money[tier["threshold"]],
+                        flat_charge=inserts.money[tier["flat_charge"]], position=pos)
     sync(m.PromoCode, "promo_codes", lambda p: p["code"], lambda p: _discount_config(
         p["discount"], statuses), key_cols=("code",))
     price_plans = sync(m.PricePlan, "price_plans", lambda p: p["name"], lambda p: {})
@@ -229,7 +322,7 @@ def write_reference(conn: Connection, doc: Doc, *, renames: dict[str, dict[Any, 
                         service_id=services[price["service"]],
                         status_id=statuses[price["status"]] if price.get("status") else None,
                         currency_id=currencies[price["currency"]],
-                        amount=_dec(price["amount"]), position=pos)
+                        amount=inserts.money[price["amount"]], position=pos)
     inserts.flush()
     return stale
 
@@ -289,19 +382,8 @@ def write_packages(conn: Connection, packages: list[Doc], *, only: bool = False,
     """
     ids = _Ids(conn)
     services = ids.load(m.Service)
-    statuses = ids.load(m.Status)
-    status_of = statuses.__getitem__
-    currencies = ids.load(m.Currency, "code")
-    books = ids.load(m.PriceBook, "code")
     companies = ids.load(m.Company)
-    contracts = ids.load(m.Contract)
-    rate_plans = ids.load(m.RatePlan)
-    rules = ids.load(m.CountingRule)
-    fields = ids.load(m.CustomField)
-    promos = ids.load(m.PromoCode, "code")
-    buckets = ids.load(m.UsageBucket)
     pkg_table = _t(m.Package)
-    freq_table = _t(m.PackageFrequency)
 
     def opt(mapping: dict[Any, int], key: Any) -> int | None:
         return None if key is None else mapping[key]
@@ -346,49 +428,15 @@ def write_packages(conn: Connection, packages: list[Doc], *, only: bool = False,
                                             position_offset=position_offset)
     owner_ids = list(pkg_ids.values()) if only else None
     _clear_children(conn, m.PackageService, "package_id", owner_ids)
-
-    # Frequencies, matched by name within the packages written.
-    freq_query = select(freq_table.c.id, freq_table.c.name, freq_table.c.package_id)
-    if only:
-        freq_query = freq_query.where(freq_table.c.package_id.in_(list(pkg_ids.values())))
-    freq_rows = list(conn.execute(freq_query))
-    existing_freqs = {r.name: r.id for r in freq_rows}
-    for old, new in (frequency_renames or {}).items():
-        if old in existing_freqs:
-            existing_freqs[new] = existing_freqs.pop(old)
-    kept: set[int] = set()
-    written_ids: list[int] = []  # the id of each frequency, in document order
     inserts = _Inserts(conn, ids)
-    new_freqs: list[Doc] = []
+    package_services = inserts.table(m.PackageService, "package_id", "service_id", "position")
     for p in packages:
         pid = pkg_ids[p["name"]]
         for pos, service in enumerate(p["services"]):
-            inserts.add(m.PackageService, package_id=pid, service_id=services[service],
-                        position=pos)
-        for fpos, f in enumerate(p["frequencies"]):
-            bill = f["bill_frequency"]
-            values = {
-                "package_id": pid, "name": f["name"], "sku": f.get("sku"), "active": f["active"],
-                "bill_frequency": "months" if isinstance(bill, dict) else bill,
-                "bill_months": bill["months"] if isinstance(bill, dict) else None,
-                "contract_id": opt(contracts, f.get("contract")),
-                "rate_plan_id": opt(rate_plans, f.get("rate_plan")),
-                "tiering": f["tiering"], "counting_rule_id": opt(rules, f.get("counting_rule")),
-                "position": fpos,
-            }
-            if f["name"] in existing_freqs:
-                fid = existing_freqs[f["name"]]
-                conn.execute(update(freq_table).where(freq_table.c.id == fid).values(**values))
-            else:
-                fid = ids.new(freq_table)
-                values["id"] = fid
-                new_freqs.append(values)
-            kept.add(fid)
-            written_ids.append(fid)
-    if new_freqs:
-        conn.execute(insert(freq_table), new_freqs)
-    stale_freqs = {i for i in existing_freqs.values() if i not in kept}
-    written = sorted(kept) if only else None
+            package_services.add(pid, services[service], pos)
+    written_ids, stale_freqs = _write_frequencies(conn, ids, inserts, packages, pkg_ids,
+                                                  only=only, renames=frequency_renames)
+    written = sorted(set(written_ids)) if only else None
     if not only:
         # The charge subtree cascades from frequency_charges; clear it leaves first, in bulk.
         for model in (m.RecurringAmount, m.RecurringTier, m.RecurringBucketTier, m.Discount,
@@ -397,98 +445,188 @@ def write_packages(conn: Connection, packages: list[Doc], *, only: bool = False,
     _clear_children(conn, m.FrequencyCurrency, "frequency_id", written)
     _clear_children(conn, m.FrequencyCustomValue, "frequency_id", written)
     _clear_children(conn, m.FrequencyCharges, "frequency_id", written)
+    _frequency_children(ids, inserts, packages, written_ids)
+    inserts.flush()
+    return stale_packages, stale_freqs
 
+
+def _write_frequencies(conn: Connection, ids: _Ids, inserts: _Inserts, packages: list[Doc],
+                       pkg_ids: dict[Any, int], *, only: bool,
+                       renames: dict[str, str] | None) -> tuple[list[int], set[int]]:
+    """Update or insert the packages' frequencies, matched by name (among the frequencies of
+    ``pkg_ids`` with ``only``, else all); returns the id of each frequency in document order,
+    and the ids of the frequencies to delete."""
+    freq_table = _t(m.PackageFrequency)
+    contracts = ids.load(m.Contract)
+    rate_plans = ids.load(m.RatePlan)
+    rules = ids.load(m.CountingRule)
+    freq_query = select(freq_table.c.id, freq_table.c.name)
+    if only:
+        freq_query = freq_query.where(freq_table.c.package_id.in_(list(pkg_ids.values())))
+    existing = {r.name: r.id for r in conn.execute(freq_query)}
+    for old, new in (renames or {}).items():
+        if old in existing:
+            existing[new] = existing.pop(old)
+    columns = ("package_id", "name", "sku", "active", "bill_frequency", "bill_months",
+               "contract_id", "rate_plan_id", "tiering", "counting_rule_id", "position")
+    frequencies = inserts.table(m.PackageFrequency, *columns)
+    written: list[int] = []  # the id of each frequency, in document order
+    changed: list[Doc] = []
+    for p in packages:
+        pid = pkg_ids[p["name"]]
+        for fpos, f in enumerate(p["frequencies"]):
+            bill = f["bill_frequency"]
+            contract, rate_plan, rule = f.get("contract"), f.get("rate_plan"), f.get(
+                "counting_rule")
+            values = (
+                pid, f["name"], f.get("sku"), f["active"],
+                "months" if isinstance(bill, dict) else bill,
+                bill["months"] if isinstance(bill, dict) else None,
+                None if contract is None else contracts[contract],
+                None if rate_plan is None else rate_plans[rate_plan],
+                f["tiering"], None if rule is None else rules[rule], fpos,
+            )  # fmt: skip
+            fid = existing.get(f["name"])
+            if fid is None:
+                written.append(frequencies.add(*values))
+            else:
+                changed.append({_ROW_ID: fid, **dict(zip(columns, values, strict=True))})
+                written.append(fid)
+    _update_rows(conn, freq_table, changed)
+    # before their children: the frequency_charges rows name them
+    frequencies.insert(conn)
+    kept = set(written)
+    return written, {i for i in existing.values() if i not in kept}
+
+
+def _frequency_children(ids: _Ids, inserts: _Inserts, packages: list[Doc],
+                        written_ids: list[int]) -> None:
+    """The currencies, custom values and charges of every frequency (``written_ids``: their
+    ids in document order), added to ``inserts``."""
+    currencies = ids.load(m.Currency, "code")
+    books = ids.load(m.PriceBook, "code")
+    fields = ids.load(m.CustomField)
+    charges = _Charges(ids, inserts)
+    frequency_currencies = inserts.table(m.FrequencyCurrency, "frequency_id", "currency_id",
+                                         "position")
+    custom_values = inserts.table(m.FrequencyCustomValue, "frequency_id", "custom_field_id",
+                                  "value_json", "position")
+    frequency_charges = inserts.table(m.FrequencyCharges, "frequency_id", "price_book_id",
+                                      "currency_id", "position")
     frequency_ids = iter(written_ids)
     for p in packages:
         for f in p["frequencies"]:
             fid = next(frequency_ids)
             for pos, code in enumerate(f["currencies"]):
-                inserts.add(m.FrequencyCurrency, frequency_id=fid, currency_id=currencies[code],
-                            position=pos)
+                frequency_currencies.add(fid, currencies[code], pos)
             for pos, (name, value) in enumerate((f.get("custom_fields") or {}).items()):
-                inserts.add(m.FrequencyCustomValue, frequency_id=fid,
-                            custom_field_id=fields[name], value_json=json.dumps(value),
-                            position=pos)
+                custom_values.add(fid, fields[name], json.dumps(value), pos)
             cpos = 0
             for book, by_currency in f["price_books"].items():
+                book_id = books[book]
                 if not by_currency:
-                    inserts.add(m.FrequencyCharges, frequency_id=fid, price_book_id=books[book],
-                                currency_id=None, position=cpos)
+                    frequency_charges.add(fid, book_id, None, cpos)
                     cpos += 1
-                for code, charges in by_currency.items():
-                    cid = inserts.add(m.FrequencyCharges, frequency_id=fid,
-                                      price_book_id=books[book], currency_id=currencies[code],
-                                      position=cpos)
+                for code, priced in by_currency.items():
+                    cid = frequency_charges.add(fid, book_id, currencies[code], cpos)
                     cpos += 1
-                    _charges(inserts, cid, charges, services, status_of, rate_plans, promos,
-                             buckets, ids)
-    inserts.flush()
-    return stale_packages, stale_freqs
+                    charges.add(cid, priced)
 
 
-def _charges(inserts: _Inserts, cid: int, charges: Doc, services: dict[Any, int],
-             status_of: Callable[[str], int], rate_plans: dict[Any, int],
-             promos: dict[Any, int], buckets: dict[Any, int], ids: _Ids) -> None:
-    def opt(mapping: dict[Any, int], key: Any) -> int | None:
-        return None if key is None else mapping[key]
+class _Charges:
+    """The rows of one currency's charges (``recurring``, ``transitions``, ``one_time``) and
+    everything under them."""
 
-    transitions = ids.names.get("transition") or ids.load(m.Transition)
-    for pos, r in enumerate(charges.get("recurring", [])):
-        settings = r.get("settings") or {}
-        bucket = r.get("usage_bucket")
-        rid = inserts.add(
-            m.RecurringPrice, charges_id=cid, service_id=services[r["service"]],
-            gl_code=settings.get("gl_code"), tax_category=settings.get("tax_category"),
-            rate_plan_id=opt(rate_plans, settings.get("rate_plan")),
-            tax_inclusive=settings.get("tax_inclusive"),
-            usage_bucket_id=buckets[bucket["bucket"]] if bucket else None,
-            bucket_unit=bucket.get("unit") if bucket else None,
-            bucket_tiers_overridden=bool(bucket and bucket.get("tiers") is not None),
-            position=pos)
-        for apos, (status, amount) in enumerate((r.get("amounts") or {}).items()):
-            inserts.add(m.RecurringAmount, recurring_price_id=rid, status_id=status_of(status),
-                        amount=_dec(amount), position=apos)
-        for spos, (status, tiers) in enumerate((r.get("tiers") or {}).items()):
-            for tpos, tier in enumerate(tiers):
-                inserts.add(m.RecurringTier, recurring_price_id=rid, status_id=status_of(status),
-                            status_position=spos, end_units=tier["end"],
-                            amount=_dec(tier["amount"]), position=tpos)
-        if bucket and bucket.get("tiers") is not None:
-            for bpos, tier in enumerate(bucket["tiers"]):
-                inserts.add(m.RecurringBucketTier, recurring_price_id=rid,
-                            threshold=_dec(tier["threshold"]),
-                            flat_charge=_dec(tier["flat_charge"]), position=bpos)
-        for dpos, d in enumerate(r.get("discounts") or []):
-            inserts.add(
-                m.Discount, recurring_price_id=rid, kind=d["kind"], name=d["name"],
-                promo_code_id=opt(promos, d.get("promo_code")), gl_code=d.get("gl_code"),
-                active=d["active"], start=_date(d["start"]), end=_date(d.get("end")),
-                prorate=bool(d.get("prorate", False)),
-                status_id=status_of(d["status"]) if d.get("status") else None,
-                type=d["type"], amount=_dec(d["amount"]), period_months=d.get("period_months"),
-                period_days=d.get("period_days"), position=dpos)
-    for pos, t in enumerate(charges.get("transitions", [])):
-        penalty = t.get("penalty")
-        inserts.add(
-            m.TransitionCharge, charges_id=cid, service_id=services[t["service"]],
-            transition_id=transitions[t["transition"]],
-            charge_service_id=services[t["charge_service"]], amount=_dec(t["amount"]),
-            penalty_amount=_dec(penalty["amount"]) if penalty else None,
-            penalty_threshold_months=penalty.get("threshold_months") if penalty else None,
-            penalty_threshold_days=penalty.get("threshold_days") if penalty else None,
-            position=pos)
-    for pos, o in enumerate(charges.get("one_time", [])):
-        settings = o.get("settings") or {}
-        tiers = o.get("tiers")
-        oid = inserts.add(
-            m.OneTimeCharge, charges_id=cid, service_id=services[o["service"]],
-            amount=_dec(o.get("amount")), tiered=tiers is not None,
-            gl_code=settings.get("gl_code"), tax_category=settings.get("tax_category"),
-            rate_plan_id=opt(rate_plans, settings.get("rate_plan")),
-            tax_inclusive=settings.get("tax_inclusive"), position=pos)
-        for tpos, tier in enumerate(tiers or []):
-            inserts.add(m.OneTimeTier, one_time_charge_id=oid, end_units=tier["end"],
-                        amount=_dec(tier["amount"]), position=tpos)
+    def __init__(self, ids: _Ids, inserts: _Inserts) -> None:
+        self.services = ids.load(m.Service)
+        self.rate_plans = ids.load(m.RatePlan)
+        self.statuses = ids.load(m.Status)
+        self.promos = ids.load(m.PromoCode, "code")
+        self.buckets = ids.load(m.UsageBucket)
+        self.transitions = ids.load(m.Transition)
+        self.money = inserts.money
+        self.day = inserts.day
+        table = inserts.table
+        self.recurring = table(
+            m.RecurringPrice, "charges_id", "service_id", "gl_code", "tax_category",
+            "rate_plan_id", "tax_inclusive", "usage_bucket_id", "bucket_unit",
+            "bucket_tiers_overridden", "position")
+        self.amounts = table(m.RecurringAmount, "recurring_price_id", "status_id", "amount",
+                             "position")
+        self.tiers = table(m.RecurringTier, "recurring_price_id", "status_id",
+                           "status_position", "end_units", "amount", "position")
+        self.bucket_tiers = table(m.RecurringBucketTier, "recurring_price_id", "threshold",
+                                  "flat_charge", "position")
+        self.discounts = table(
+            m.Discount, "recurring_price_id", "kind", "name", "promo_code_id", "gl_code",
+            "active", "start", "end", "prorate", "status_id", "type", "amount", "period_months",
+            "period_days", "position")
+        self.transition_charges = table(
+            m.TransitionCharge, "charges_id", "service_id", "transition_id",
+            "charge_service_id", "amount", "penalty_amount", "penalty_threshold_months",
+            "penalty_threshold_days", "position")
+        self.one_time = table(
+            m.OneTimeCharge, "charges_id", "service_id", "amount", "tiered", "gl_code",
+            "tax_category", "rate_plan_id", "tax_inclusive", "position")
+        self.one_time_tiers = table(m.OneTimeTier, "one_time_charge_id", "end_units", "amount",
+                                    "position")
+
+    def add(self, cid: int, charges: Doc) -> None:
+        services, statuses, money = self.services, self.statuses, self.money
+        rate_plans = self.rate_plans
+        for pos, r in enumerate(charges.get("recurring", [])):
+            settings = r.get("settings") or {}
+            bucket = r.get("usage_bucket")
+            rate_plan = settings.get("rate_plan")
+            overridden = bool(bucket and bucket.get("tiers") is not None)
+            rid = self.recurring.add(
+                cid, services[r["service"]], settings.get("gl_code"),
+                settings.get("tax_category"),
+                None if rate_plan is None else rate_plans[rate_plan],
+                settings.get("tax_inclusive"),
+                self.buckets[bucket["bucket"]] if bucket else None,
+                bucket.get("unit") if bucket else None, overridden, pos)
+            for apos, (status, amount) in enumerate((r.get("amounts") or {}).items()):
+                self.amounts.add(rid, statuses[status], money[amount], apos)
+            for spos, (status, tiers) in enumerate((r.get("tiers") or {}).items()):
+                sid = statuses[status]
+                for tpos, tier in enumerate(tiers):
+                    self.tiers.add(rid, sid, spos, tier["end"], money[tier["amount"]], tpos)
+            if overridden:
+                assert bucket is not None
+                for bpos, tier in enumerate(bucket["tiers"]):
+                    self.bucket_tiers.add(rid, money[tier["threshold"]],
+                                          money[tier["flat_charge"]], bpos)
+            for dpos, d in enumerate(r.get("discounts") or []):
+                self._discount(rid, d, dpos)
+        for pos, t in enumerate(charges.get("transitions", [])):
+            penalty = t.get("penalty")
+            self.transition_charges.add(
+                cid, services[t["service"]], self.transitions[t["transition"]],
+                services[t["charge_service"]], money[t["amount"]],
+                money[penalty["amount"]] if penalty else None,
+                penalty.get("threshold_months") if penalty else None,
+                penalty.get("threshold_days") if penalty else None, pos)
+        for pos, o in enumerate(charges.get("one_time", [])):
+            settings = o.get("settings") or {}
+            tiers = o.get("tiers")
+            rate_plan = settings.get("rate_plan")
+            oid = self.one_time.add(
+                cid, services[o["service"]], money[o.get("amount")], tiers is not None,
+                settings.get("gl_code"), settings.get("tax_category"),
+                None if rate_plan is None else rate_plans[rate_plan],
+                settings.get("tax_inclusive"), pos)
+            for tpos, tier in enumerate(tiers or []):
+                self.one_time_tiers.add(oid, tier["end"], money[tier["amount"]], tpos)
+
+    def _discount(self, rid: int, d: Doc, pos: int) -> None:
+        promo, status = d.get("promo_code"), d.get("status")
+        self.discounts.add(
+            rid, d["kind"], d["name"], None if promo is None else self.promos[promo],
+            d.get("gl_code"), d["active"], self.day[d["start"]], self.day[d.get("end")],
+            bool(d.get("prorate", False)), self.statuses[status] if status else None,
+            d["type"], self.money[d["amount"]], d.get("period_months"), d.get("period_days"),
+            pos)
 
 
 def delete_stale(conn: Connection, stale: list[tuple[type[m.Base], set[int]]]) -> None:

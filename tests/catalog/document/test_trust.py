@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from app.catalog.database import store
+from app.catalog.document.trust import trust_problems
 from app.catalog.document.validation import validate_catalog
 from app.catalog.errors import ImportFailure
 
@@ -27,6 +28,19 @@ def with_second_package(doc: dict[str, Any], name: str) -> dict[str, Any]:
         freq["name"] = f"Twin {n}"
     doc["packages"].append(twin)
     return doc
+
+
+@pytest.mark.parametrize("odd_value", [2**70, {7: "seven"}, "lone \ud800 surrogate"],
+                         ids=["integer past 64 bits", "key that is not text", "lone surrogate"])
+def test_a_hidden_character_is_found_beside_any_value_json_can_hold(
+        spec_catalog: dict[str, Any], odd_value: object) -> None:
+    """The quick search for suspect text reads the document as JSON text; a value one JSON
+    writer cannot write must not hide the zero-width space of a name elsewhere."""
+    spec_catalog["packages"][0]["name"] += "\u200b"
+    spec_catalog["packages"][0]["frequencies"][0]["custom_fields"] = {"odd": odd_value}
+    found = [str(p) for p in trust_problems(spec_catalog)]
+    assert any(f.startswith("packages[0].name: contains invisible characters (U+200B")
+               for f in found), found
 
 
 @pytest.mark.parametrize("name, what", [
