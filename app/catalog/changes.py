@@ -25,6 +25,9 @@ class Changes:
     accounts: frozenset[str] = frozenset()
     versions: tuple[tuple[str, int], ...] = ()
     """``(package name, version now stored)`` of each package a save wrote."""
+    renamed: bool = True
+    """Whether something the account scenarios name may have been renamed (and the saved
+    scenarios with it); False only when the writer knows nothing was."""
 
     def version_of(self, package: str) -> int | None:
         """The version package ``package`` has after this write (None when not written)."""

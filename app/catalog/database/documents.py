@@ -123,7 +123,7 @@ class DocumentCache:
                 position = index.pop(name, None)
                 if position is not None:
                     packages[position] = None
-            kept = [p for p in packages if p is not None]
+            kept = [p for p in packages if p is not None] if deleted else packages
             doc = dict(entry.doc)
             doc["packages"] = kept
             patched = _Entry(doc, index if len(kept) == len(packages) else None)

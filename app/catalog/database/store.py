@@ -506,7 +506,8 @@ def save_package(db: Database, package: Doc, *, original_name: str | None = None
     documents.patch_packages(db, saved, patch=patch)
     names = {package["name"]} | ({original_name} if original_name else set())
     return Changes(frozenset({"packages"}), frozenset(names),
-                   versions=((package["name"], version),))
+                   versions=((package["name"], version),),
+                   renamed=bool(frequency_renames) or names != {package["name"]})
 
 
 def delete_package(db: Database, name: str, *, expected_version: int | None = None) -> Changes:

@@ -79,7 +79,7 @@ class SimulatorView(QWidget):
         self.db = db
         # ``simulation``: built beforehand (off the GUI thread, see SimulatorLoader)
         self.simulation = simulation or Simulation(store.snapshot_document(db))
-        self._pending: tuple[frozenset[str], frozenset[str]] | None = None  # hidden meanwhile
+        self._pending: tuple[frozenset[str], frozenset[str], bool] | None = None  # hidden meanwhile
         self.scenario = ScenarioDocument(self._new_document("New scenario"), self)
         self.stack = QUndoStack(self)
         self.original_name: str | None = None
@@ -361,9 +361,11 @@ class SimulatorView(QWidget):
         packages = frozenset(getattr(changes, "packages", ()))
         if kinds is None:
             kinds = frozenset({"everything"})
+        renamed = bool(getattr(changes, "renamed", True))
         if self._pending is not None:
             kinds, packages = kinds | self._pending[0], packages | self._pending[1]
-        self._pending = (kinds, packages)
+            renamed = renamed or self._pending[2]
+        self._pending = (kinds, packages, renamed)
         if self.isVisible():
             self._catch_up()
 
@@ -375,12 +377,12 @@ class SimulatorView(QWidget):
     def _catch_up(self) -> None:
         if self._pending is None:
             return
-        kinds, packages = self._pending
+        kinds, packages, renamed = self._pending
         self._pending = None
         self.simulation = self.simulation.updated(store.snapshot_document(self.db), kinds,
                                                   packages)
         self.editor.set_lookup(self.simulation.lookup)
-        if self.original_name is not None and self.stack.isClean():
+        if self.original_name is not None and self.stack.isClean() and renamed:
             try:
                 doc = accounts.load_account(self.db, self.original_name)
             except KeyError:

@@ -260,18 +260,32 @@ def test_catalog_edits_reach_the_bill(qtbot: Any, demo_db: Any, answers: Answers
     assert "(no longer sold)" in view.editor.packages_panel.frequency_combo.currentText()
 
 
-def test_renamed_frequency_follows_into_the_open_scenario(qtbot: Any, demo_db: Any,
-                                                          answers: Answers) -> None:
+def test_renamed_frequency_follows_into_the_open_scenario(
+        qtbot: Any, demo_db: Any, answers: Answers, monkeypatch: pytest.MonkeyPatch) -> None:
     accounts.save_account(demo_db, MOBILE)
     view = _view(qtbot, demo_db)
     package = store.package_document(demo_db, "Mobile")
     package["frequencies"][0]["name"] = "Mobile Monthly 2026"
     changes = store.save_package(demo_db, package, original_name="Mobile",
                                  frequency_renames={"Mobile Monthly": "Mobile Monthly 2026"})
+    assert changes.renamed
     view.on_catalog_changed(changes)
     assert view.scenario.doc["packages"][0]["frequency"] == "Mobile Monthly 2026"
     assert view.outcome is not None and view.outcome.bill is not None
     assert not view.is_dirty()
+    # a save that renames nothing says so, and the scenario is not read again for it
+    package = store.package_document(demo_db, "Mobile")
+    package["frequencies"][0]["price_books"]["standard"]["USD"]["recurring"][0]["amounts"][
+        "Active"] = "33.00"
+    changes = store.save_package(demo_db, package, original_name="Mobile")
+    assert not changes.renamed
+    reads: list[str] = []
+    real = accounts.load_account
+    monkeypatch.setattr(accounts, "load_account",
+                        lambda db, name: reads.append(name) or real(db, name))
+    view.on_catalog_changed(changes)
+    assert reads == [] and view.outcome is not None and view.outcome.bill is not None
+    assert "33.00" in str(view.outcome.bill)
 
 
 def test_demo_scenario_over_a_catalog_without_its_names(qtbot: Any, db: Any,
