@@ -65,6 +65,18 @@ class DocumentCache:
             entry = self._entries.get(id(db))
             return None if entry is None else entry.doc
 
+    def packages_named(self, db: Database, names: frozenset[str]) -> tuple[Doc, list[Doc]] | None:
+        """The held document and its packages named ``names`` (those it has, in its order),
+        found through its index rather than a pass over every package; None when none is
+        held."""
+        with self._lock:
+            entry = self._entries.get(id(db))
+        if entry is None:
+            return None
+        packages = entry.doc["packages"]
+        found = sorted(i for name in names if (i := entry.index.get(name)) is not None)
+        return entry.doc, [packages[i] for i in found]
+
     def revision(self, db: Database) -> int:
         """A number that grows with every patch of the document of ``db`` (0: none held)."""
         with self._lock:

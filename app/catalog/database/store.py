@@ -175,6 +175,16 @@ def snapshot_document(db: Database) -> Doc:
     return doc
 
 
+def snapshot_packages(db: Database, names: frozenset[str]) -> tuple[Doc, list[Doc]]:
+    """The held document (:func:`snapshot_document`) and those of its packages named
+    ``names``, found by name without a pass over the catalog's packages."""
+    found = documents.packages_named(db, names)
+    if found is not None:
+        return found
+    doc = snapshot_document(db)
+    return doc, [p for p in doc.get("packages", []) if p["name"] in names]
+
+
 def snapshot_revision(db: Database) -> int:
     """Grows with each patch of the held snapshot document (see :func:`snapshot_document`)."""
     return documents.revision(db)

@@ -58,16 +58,18 @@ class Simulation:
         self.catalog_problems = [Problem(f"catalog: {p.path}", p.message)
                                  for p in self.billing.problems]
 
-    def updated(self, catalog_doc: Doc, kinds: frozenset[str], packages: frozenset[str]) -> \
-            Simulation:
+    def updated(self, catalog_doc: Doc, kinds: frozenset[str], packages: frozenset[str],
+                fresh: list[Doc] | None = None) -> Simulation:
         """The simulation of ``catalog_doc``, which differs from this one's document only in
-        the packages named (when ``kinds`` is just ``packages``): those packages rebuilt, the
-        rest of the snapshot and lookups shared. Anything wider builds a new simulation."""
+        the packages named (when ``kinds`` is just ``packages``; ``fresh``: their documents,
+        when the caller has them): those packages rebuilt, the rest of the snapshot and lookups
+        shared. Anything wider builds a new simulation."""
         from app.catalog.jobs import replace_packages
 
         if self.catalog is None or kinds - {"packages"}:
             return Simulation(catalog_doc)
-        fresh = [p for p in catalog_doc.get("packages", []) if p["name"] in packages]
+        if fresh is None:
+            fresh = [p for p in catalog_doc.get("packages", []) if p["name"] in packages]
         removed = set(packages) - {p["name"] for p in fresh}
         simulation = Simulation.__new__(Simulation)
         simulation.catalog_doc = catalog_doc

@@ -379,8 +379,8 @@ class SimulatorView(QWidget):
             return
         kinds, packages, renamed = self._pending
         self._pending = None
-        self.simulation = self.simulation.updated(store.snapshot_document(self.db), kinds,
-                                                  packages)
+        catalog_doc, fresh = store.snapshot_packages(self.db, packages)
+        self.simulation = self.simulation.updated(catalog_doc, kinds, packages, fresh)
         self.editor.set_lookup(self.simulation.lookup)
         if self.original_name is not None and self.stack.isClean() and renamed:
             try:

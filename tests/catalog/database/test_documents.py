@@ -141,3 +141,19 @@ def test_the_catalog_as_exported_without_extension_keys_is_the_held_document(
         demo_db: Any) -> None:
     assert store.catalog_as_exported(demo_db) is store.snapshot_document(demo_db)
     assert store.catalog_as_exported(demo_db) == as_read(store.export_catalog(demo_db))
+
+
+def test_the_packages_saved_are_found_by_name_in_the_held_document(demo_db: Any) -> None:
+    """What the Simulator rebuilds after a save: the held document and the saved packages,
+    the same objects the document holds, found through its index."""
+    assert store.snapshot_packages(demo_db, frozenset({"Mobile"}))[1] == [
+        p for p in store.snapshot_document(demo_db)["packages"] if p["name"] == "Mobile"]
+    package = store.package_document(demo_db, "Mobile")
+    package["name"] = "Mobile 2026"
+    store.save_package(demo_db, package, original_name="Mobile")
+    doc, found = store.snapshot_packages(demo_db, frozenset({"Mobile", "Mobile 2026", "TV"}))
+    assert doc is store.snapshot_document(demo_db)
+    assert [p["name"] for p in found] == ["Mobile 2026"]
+    assert found[0] is next(p for p in doc["packages"] if p["name"] == "Mobile 2026")
+    store.delete_package(demo_db, "Mobile 2026")
+    assert store.snapshot_packages(demo_db, frozenset({"Mobile 2026"}))[1] == []
