@@ -661,8 +661,10 @@ class KillBillPublication(Base):
 class CatalogCache(Base):
     """The whole catalog document as compact JSON, kept to load snapshots fast.
 
-    Every write through the application layer deletes it in the same transaction; the next
-    snapshot load rebuilds it. It is never the source of truth.
+    On SQLite its id is ``-(revision + 1)``, the catalog revision (``PRAGMA user_version``,
+    bumped by every write) it was read at, and it is used only at that revision; elsewhere every
+    write through the application layer deletes it in the same transaction. The next snapshot
+    load rebuilds a stale one. It is never the source of truth.
     """
 
     __tablename__ = "catalog_cache"

@@ -12,7 +12,8 @@ did not change are shared. A document handed out is never mutated afterwards, so
 worker thread may keep one as an immutable snapshot while the user goes on editing.
 
 The cache only sees writes made through this process's store. The database's own cached copy
-(``catalog_cache``) is still deleted by every write, so other processes never read a stale one.
+(``catalog_cache``) is made stale by every write (store._invalidate_cache), so other processes
+never read a stale one.
 """
 
 from __future__ import annotations

@@ -146,8 +146,21 @@ def _write_extensions(conn: Connection, extensions: contract.Extensions) -> None
 
 
 def _invalidate_cache(conn: Connection) -> None:
-    """Every write of the catalog calls this inside its transaction."""
-    conn.execute(delete(_t(m.CatalogCache)))
+    """Every write of the catalog calls this inside its transaction. On SQLite the write's
+    revision bump (``sqlite_safety``) is what makes the cached copy stale (it is read only at
+    the revision it was built at): deleting 70 MB of it cost the first save most of a second.
+    Elsewhere it is deleted."""
+    if conn.dialect.name != "sqlite":
+        conn.execute(delete(_t(m.CatalogCache)))
+
+
+def _cache_id(conn: Connection) -> int | None:
+    """The id the cached copy has when it is that of the catalog as this transaction sees it:
+    ``-(revision + 1)`` on SQLite (never an id an earlier release wrote), None elsewhere
+    (any copy there is current: writes delete it)."""
+    if conn.dialect.name != "sqlite":
+        return None
+    return -(int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0) + 1)
 
 
 def _keep_out_of_the_collector() -> None:
@@ -165,7 +178,8 @@ def snapshot_document(db: Database) -> Doc:
     every write of this store, so after a save of one package it costs nothing. The first call
     in a process reads the database's cached copy (orjson: about 1.2 s instead of 7 s for
     30,000 package frequencies), else exports the catalog and stores that copy compactly. The
-    copy is deleted by every write, so it never disagrees with the catalog.
+    copy is made stale by every write (read only at the revision it was built at), so it never
+    disagrees with the catalog.
     """
     held = documents.get(db)
     if held is not None:
@@ -196,8 +210,12 @@ def _read_snapshot_document(db: Database) -> Doc:
     second whole copy: at 30,000 frequencies that copy cost about 500 MB of the window's
     peak."""
     table = _t(m.CatalogCache)
-    with db.engine.connect() as conn:
-        cached = conn.execute(select(table.c.document_json).limit(1)).scalar()
+    with db.engine.connect() as conn:  # one read transaction: the revision and the copy
+        cache_id = _cache_id(conn)
+        query = select(table.c.document_json).limit(1)
+        if cache_id is not None:
+            query = query.where(table.c.id == cache_id)
+        cached = conn.execute(query).scalar()
     if cached is not None:  # written below, so already as the contract reads it (a copy
         # written by an earlier release may not be: then checking it copies it, as before)
         with gc_paused():
@@ -205,6 +223,7 @@ def _read_snapshot_document(db: Database) -> Doc:
             _keep_out_of_the_collector()
         return loaded
     with db.engine.connect() as conn:  # the engine's copy: without extension keys
+        cache_id = _cache_id(conn)  # the revision read in the export's own transaction
         doc = exporter.catalog_document(conn)
     _keep_out_of_the_collector()
     data = orjson.dumps(doc)
@@ -218,9 +237,12 @@ def _read_snapshot_document(db: Database) -> Doc:
     text = data.decode("utf-8")
     try:  # a cached copy, not a change of the catalog: windows need not reload for it
         with db.engine.execution_options(**{COUNTS_AS_CHANGE: False}).begin() as conn:
-            conn.execute(delete(table))
-            conn.execute(insert(table).values(
-                built_at=dt.datetime.now(dt.UTC).replace(tzinfo=None), document_json=text))
+            if cache_id is None or _cache_id(conn) == cache_id:  # else written meanwhile:
+                # this copy is stale already
+                conn.execute(delete(table))
+                conn.execute(insert(table).values(
+                    built_at=dt.datetime.now(dt.UTC).replace(tzinfo=None), document_json=text,
+                    **({} if cache_id is None else {"id": cache_id})))
     except OperationalError:  # a read-only file: simply do without the cache
         pass
     return doc

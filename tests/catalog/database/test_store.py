@@ -241,6 +241,41 @@ def test_snapshot_document_is_cached_and_never_stale(db: Any,
     assert store.snapshot_document(db)["packages"][0]["frequencies"] == []
 
 
+def test_a_save_leaves_the_cached_copy_in_place_but_no_one_reads_it_stale(
+        tmp_path: Path, spec_catalog: dict[str, Any]) -> None:
+    """A save does not delete the cached copy (that cost the first save of a session most of
+    a second at 30,000 frequencies): its revision bump makes it stale, and another process,
+    opening the file afresh, reads the catalog as saved, then caches that."""
+    path = tmp_path / "shared.sqlite"
+    first = store.open_catalog(path)
+    store.import_catalog(first, spec_catalog)
+    store.snapshot_document(first)  # the cached copy written
+
+    def cache_rows() -> list[int]:
+        with first.engine.connect() as conn:
+            return list(conn.exec_driver_sql("SELECT id FROM catalog_cache").scalars())
+
+    def revision() -> int:
+        with first.engine.connect() as conn:
+            return int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+
+    assert cache_rows() == [-(revision() + 1)]
+    package = store.package_document(first, "Home Bundle")
+    usd = package["frequencies"][0]["price_books"]["standard"]["USD"]
+    usd["recurring"][0]["amounts"]["Active"] = "61.00"
+    store.save_package(first, package, original_name="Home Bundle")
+    assert cache_rows() == [-(revision() + 1) + 1]  # still there, one revision behind
+    other = store.open_catalog(path)  # as another process: nothing held, an engine of its own
+    doc = store.snapshot_document(other)
+    assert doc["packages"][0]["frequencies"][0]["price_books"]["standard"]["USD"][
+        "recurring"][0]["amounts"]["Active"] == "61.00"
+    assert cache_rows() == [-(revision() + 1)]  # replaced by the copy of the saved catalog
+    third = store.open_catalog(path)
+    assert store.snapshot_document(third) == doc  # read from that copy
+    for db in (first, other, third):
+        db.close()
+
+
 def test_import_and_save_leave_the_callers_document_untouched(
         db: Any, spec_catalog: dict[str, Any]) -> None:
     given = copy.deepcopy(spec_catalog)
