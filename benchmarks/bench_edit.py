@@ -170,7 +170,7 @@ def main() -> int:
         app.processEvents()
         saves = [edit_and_save() for _ in range(args.repeat)]
         record("Save of one price edit once the Simulator tab exists", saves)
-        record("    the first of them (the catalog just loaded and cached)", saves[:1])
+        record("    the first of them, right after the cache write", saves[:1])
 
         after_save: list[tuple[float, float]] = []
 

@@ -35,6 +35,6 @@ def test_bench_edit_times_every_step_that_follows_an_edit_in_the_window() -> Non
     for what in ("Save of one price edit, Simulator never opened", "Simulator tab, first open",
                  "edit -> updated bill visible in the Simulator", "Checks tab, first open",
                  "Changes tab, every later open", "Save with every tab built",
-                 "the first of them (the catalog just loaded and cached)",
+                 "the first of them, right after the cache write",
                  "peak memory of the window"):
         assert what in out, out
