@@ -103,6 +103,9 @@ class _RuleChecker:
         self.contracts = self.index("contracts", "name", "contract")
         self.companies = self.index("companies", "name", "company")
         self.fields = self.index("custom_fields", "name", "custom field")
+        # the custom fields every package frequency must fill in, in their order
+        self.required_fields = [name for name, field in self.fields.items()
+                                if field["entity"] == "package_frequency" and field["required"]]
         self.promos = self.index("promo_codes", "code", "promo code")
         self.plans = self.index("price_plans", "name", "price plan")
         self.packages = self.index("packages", "name", "package")
@@ -298,7 +301,7 @@ class _RuleChecker:
         if tiering == "bracket" and rule is None:
             self.error((*at, "counting_rule"), BRACKET_NEEDS_COUNTING_RULE)
         values = freq.get("custom_fields") or {}
-        if values or self.required_fields():  # else there is nothing to check
+        if values or self.required_fields:  # else there is nothing to check
             self.check_custom_values((*at, "custom_fields"), values)
         has_prices = False
         books = self.books
@@ -317,15 +320,6 @@ class _RuleChecker:
                 has_prices |= rows > 0
         return has_prices
 
-    def required_fields(self) -> list[str]:
-        """The custom fields every package frequency must fill in, in their order."""
-        required = getattr(self, "_required_fields", None)
-        if required is None:
-            required = self._required_fields = [
-                name for name, field in self.fields.items()
-                if not (field["entity"] != "package_frequency" or not field["required"])]
-        return required
-
     def check_custom_values(self, at: Elems, values: Mapping[str, Any]) -> None:
         for name, value in values.items():
             vat: Elems = (*at, name)
@@ -341,7 +335,7 @@ class _RuleChecker:
             problem = _custom_value_problem(field, value)
             if problem:
                 self.error(vat, problem)
-        for name in self.required_fields():
+        for name in self.required_fields:
             value = values.get(name)
             if value is None or (isinstance(value, str) and not value.strip()):
                 self.error(at, f"missing required custom field {name!r}")
@@ -361,19 +355,11 @@ class _RuleChecker:
         rows = 0
         seen: dict[str, int] = {}
         services = self.services
-        rate_plans = self.rate_plans
         for k, row in enumerate(charges.get("recurring") or []):
             rows += 1
             rat: Elems = (*at, "recurring", k)
             name = row["service"]
-            if name in seen:
-                self.once(seen, name, (*rat, "service"), k, "recurring")
-            else:
-                seen[name] = k
-            if name is not None and name in services and name in members:
-                service: dict[str, Any] | None = services[name]
-            else:
-                service = self.member((*rat, "service"), name, package, members)
+            service = self.row_service(seen, rat, k, "recurring", name, package, members)
             if service is not None and service["base_type"] in ("one_time", "fee"):
                 self.error((*rat, "service"), _wrong_row(name, service["base_type"],
                                                          "recurring"))
@@ -417,14 +403,7 @@ class _RuleChecker:
             rows += 1
             oat: Elems = (*at, "one_time", k)
             name = row["service"]
-            if name in seen:
-                self.once(seen, name, (*oat, "service"), k, "one_time")
-            else:
-                seen[name] = k
-            if name is not None and name in services and name in members:
-                service = services[name]
-            else:
-                service = self.member((*oat, "service"), name, package, members)
+            service = self.row_service(seen, oat, k, "one_time", name, package, members)
             if service is not None and service["base_type"] != "one_time":
                 self.error((*oat, "service"), _wrong_row(name, service["base_type"],
                                                          "one_time"))
@@ -436,12 +415,29 @@ class _RuleChecker:
                 self.check_tiers((*oat, "tiers"), tiers)
             elif row.get("amount") is None:
                 self.error((*oat, "amount"), "a one-time charge needs an amount or tiers")
-            settings = row.get("settings")
-            if settings:
-                plan = settings.get("rate_plan")
-                if plan not in rate_plans and plan is not None:
-                    self.ref((*oat, "settings", "rate_plan"), plan, rate_plans, "rate plan")
+            self.check_settings(oat, row.get("settings"))
         return rows
+
+    def row_service(self, seen: dict[str, int], at: Elems, k: int, section: str, name: str,
+                    package: Mapping[str, Any], members: Mapping[str, int]) \
+            -> dict[str, Any] | None:
+        """The service charge row ``k`` (at ``at``) names, as :meth:`member` gives it, with the
+        row counted in ``seen`` (:meth:`once`); a service that resolves and is in the package
+        costs two lookups."""
+        if name in seen:
+            self.once(seen, name, (*at, "service"), k, section)
+        else:
+            seen[name] = k
+        if name is not None and name in self.services and name in members:
+            return self.services[name]
+        return self.member((*at, "service"), name, package, members)
+
+    def check_settings(self, at: Elems, settings: Mapping[str, Any] | None) -> None:
+        """The settings of the charge row at ``at``: the rate plan they name."""
+        if settings:
+            plan = settings.get("rate_plan")
+            if plan not in self.rate_plans and plan is not None:
+                self.ref((*at, "settings", "rate_plan"), plan, self.rate_plans, "rate plan")
 
     def once(self, seen: dict[str, int], service: str, at: Elems, k: int, section: str) -> None:
         self.unique(seen, service, k, at, f"service {service!r} has two {section} rows in this "
@@ -462,11 +458,7 @@ class _RuleChecker:
                 if status not in statuses and status is not None:
                     self.ref((*at, "tiers", status), status, statuses, "status")
                 self.check_tiers((*at, "tiers", status), tiers)
-        settings = row.get("settings")
-        if settings:
-            plan = settings.get("rate_plan")
-            if plan not in self.rate_plans and plan is not None:
-                self.ref((*at, "settings", "rate_plan"), plan, self.rate_plans, "rate plan")
+        self.check_settings(at, row.get("settings"))
         setting = row.get("usage_bucket")
         if setting is not None:
             bat: Elems = (*at, "usage_bucket")
