@@ -141,9 +141,14 @@ def remember_revision(engine: Engine) -> None:
 
 def _read(engine: Engine) -> int:
     with engine.connect() as conn:
-        value = conn.exec_driver_sql("PRAGMA user_version").scalar()
+        value = revision_in(conn)
         conn.rollback()
-    return int(value or 0)
+    return value
+
+
+def revision_in(conn: Connection) -> int:
+    """The catalog revision as the transaction of ``conn`` sees it."""
+    return int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
 
 
 def changed_elsewhere(engine: Engine) -> bool:

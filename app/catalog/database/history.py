@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -179,17 +179,20 @@ def _manifest(conn: Connection, number: int) -> tuple[Any, Manifest]:
     return row, _decode_manifest(row.manifest)
 
 
-def _load_parts(conn: Connection, digests: Iterable[str]) -> dict[str, Any]:
+def _part_texts(conn: Connection, digests: Iterable[str]) -> Iterator[tuple[str, bytes]]:
+    """(digest, compact JSON) of the parts ``digests``, read 500 at a time."""
     table = _t(m.ExportPart)
     wanted = list(dict.fromkeys(digests))
-    out: dict[str, Any] = {}
     for start in range(0, len(wanted), 500):
         chunk = wanted[start:start + 500]
         for digest, data in conn.execute(
             select(table.c.digest, table.c.data).where(table.c.digest.in_(chunk))
         ):
-            out[digest] = orjson.loads(zlib.decompress(data))
-    return out
+            yield digest, zlib.decompress(data)
+
+
+def _load_parts(conn: Connection, digests: Iterable[str]) -> dict[str, Any]:
+    return {digest: orjson.loads(text) for digest, text in _part_texts(conn, digests)}
 
 
 def _assemble(manifest: Manifest, parts: dict[str, Any]) -> Doc:
@@ -250,7 +253,6 @@ def export_against(db: Database, number: int | None, current: Doc) -> tuple[
     from app.catalog.document import contract
 
     table = _t(m.CatalogExport)
-    parts_table = _t(m.ExportPart)
     with db.engine.connect() as conn:
         if number is None:
             number = conn.execute(select(func.max(table.c.id))).scalar()
@@ -266,22 +268,18 @@ def export_against(db: Database, number: int | None, current: Doc) -> tuple[
         ours = {d for digests in mine.values() for d in digests if d is not None}
         same: set[str] = set()  # digests, of the current items and of the export's parts
         parts: dict[str, Any] = _load_parts(conn, whole)
-        wanted = list(itemwise)
-        for begin in range(0, len(wanted), 500):
-            chunk = wanted[begin:begin + 500]
-            for digest, data in conn.execute(select(parts_table.c.digest, parts_table.c.data)
-                                             .where(parts_table.c.digest.in_(chunk))):
-                text = zlib.decompress(data)
-                read = contract.normalized_text(text)
-                item = None
-                if read is None:  # extension keys in it: read it, by the walk
-                    item = orjson.loads(text)
-                    read = orjson.dumps(contract.as_read_with_extensions(
-                        {"packages": [item]})["packages"][0])
-                if _digest(read) in ours:
-                    same.update((digest, _digest(read)))
-                else:
-                    parts[digest] = orjson.loads(text) if item is None else item
+        for digest, text in _part_texts(conn, itemwise):
+            read = contract.normalized_text(text)
+            item = None
+            if read is None:  # extension keys in it: read it, by the walk
+                item = orjson.loads(text)
+                read = orjson.dumps(contract.as_read_with_extensions(
+                    {"packages": [item]})["packages"][0])
+            read_digest = _digest(read)
+            if read_digest in ours:
+                same.update((digest, read_digest))
+            else:
+                parts[digest] = orjson.loads(text) if item is None else item
     shown = dict(current)
     for key, digests in mine.items():
         shown[key] = [{"name": item["name"]} if digest in same else item

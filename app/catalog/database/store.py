@@ -43,7 +43,7 @@ from app.models import schema as m
 from app.models.database import Database as Database
 from app.models.database import DatabaseError as DatabaseError
 from app.models.database import open_database as open_database
-from app.models.sqlite_safety import COUNTS_AS_CHANGE
+from app.models.sqlite_safety import COUNTS_AS_CHANGE, revision_in
 from app.models.sqlite_transactions import writing
 
 Doc = dict[str, Any]
@@ -114,9 +114,7 @@ def export_catalog(db: Database) -> Doc:
     (``x-``) it was imported with."""
     with db.engine.connect() as conn:
         doc = exporter.catalog_document(conn)
-        extensions = _t(m.CatalogExtension)
-        stored = {row.locator: orjson.loads(row.keys_json)
-                  for row in conn.execute(select(extensions.c.locator, extensions.c.keys_json))}
+        stored = _stored_extensions(conn)
     if stored:
         contract.restore_extensions(doc, stored)
     return doc
@@ -130,10 +128,15 @@ def catalog_as_exported(db: Database) -> Doc:
     (``history.export_against``) without a second whole catalog in memory."""
     doc = snapshot_document(db)
     with db.engine.connect() as conn:
-        extensions = _t(m.CatalogExtension)
-        stored = {row.locator: orjson.loads(row.keys_json)
-                  for row in conn.execute(select(extensions.c.locator, extensions.c.keys_json))}
+        stored = _stored_extensions(conn)
     return contract.with_extensions(doc, stored) if stored else doc
+
+
+def _stored_extensions(conn: Connection) -> dict[str, Any]:
+    """The extension keys the catalog was imported with, by locator."""
+    table = _t(m.CatalogExtension)
+    return {row.locator: orjson.loads(row.keys_json)
+            for row in conn.execute(select(table.c.locator, table.c.keys_json))}
 
 
 def _write_extensions(conn: Connection, extensions: contract.Extensions) -> None:
@@ -160,7 +163,7 @@ def _cache_id(conn: Connection) -> int | None:
     (any copy there is current: writes delete it)."""
     if conn.dialect.name != "sqlite":
         return None
-    return -(int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0) + 1)
+    return -(revision_in(conn) + 1)
 
 
 def _keep_out_of_the_collector() -> None:
