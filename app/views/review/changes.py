@@ -177,13 +177,12 @@ def compare_exports(task: BackgroundTask, db: Database,
         return (f"Changes from export {old.number} ({local_time(old.exported_at)}, {old.path}) "
                 f"to export {new.number} ({local_time(new.exported_at)}, {new.path})",
                 diff_catalogs(before, after))
-    task.report(0, 3, "reading the catalog")
     # the held document with its x- keys, as an export has them (not a second whole catalog),
     # and of the export only the packages that differ from it
-    task.report(1, 3, "reading the export")
+    task.report(0, 2, "reading the catalog and the export")
     record, current = history.export_against(db, chosen[0].number if chosen else None,
                                              store.catalog_as_exported(db))
-    task.report(2, 3, "comparing")
+    task.report(1, 2, "comparing")
     if record is None:
         # an empty catalog with the same header (format, version): every object is new
         empty = {k: v for k, v in current.items() if not isinstance(v, list)}

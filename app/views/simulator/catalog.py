@@ -114,8 +114,8 @@ class CatalogLookup:
         dropped: set[str] = set()
         for name in gone:
             for frequency in lookup._package_frequencies.pop(name, ()):
-                if lookup.frequencies.get(frequency) is not None \
-                        and lookup.frequencies[frequency].package == name:
+                info = lookup.frequencies.get(frequency)
+                if info is not None and info.package == name:
                     dropped.add(frequency)
                     if frequency not in kept:  # (one saved again keeps its place)
                         del lookup.frequencies[frequency]
@@ -133,9 +133,9 @@ class CatalogLookup:
         assert self._on_sale is not None
         added = [info for p in packages for f in lookup._package_frequencies[p["name"]]
                  if (info := lookup.frequencies[f]).on_sale]
-        old = {f.name: f for f in (self.frequencies.get(name) for name in dropped)
-               if f is not None and f.on_sale}
-        if {f.name for f in added} == set(old) and len(added) == len(old):
+        old = {name for name in dropped
+               if (before := self.frequencies.get(name)) is not None and before.on_sale}
+        if {f.name for f in added} == old and len(added) == len(old):
             if self._on_sale_at is None or len(self._on_sale_at) != len(self._on_sale):
                 self._on_sale_at = {f.name: i for i, f in enumerate(self._on_sale)}
             out = list(self._on_sale)

@@ -59,17 +59,16 @@ class Simulation:
                                  for p in self.billing.problems]
 
     def updated(self, catalog_doc: Doc, kinds: frozenset[str], packages: frozenset[str],
-                fresh: list[Doc] | None = None) -> Simulation:
+                fresh: list[Doc]) -> Simulation:
         """The simulation of ``catalog_doc``, which differs from this one's document only in
-        the packages named (when ``kinds`` is just ``packages``; ``fresh``: their documents,
-        when the caller has them): those packages rebuilt, the rest of the snapshot and lookups
-        shared. Anything wider builds a new simulation."""
+        the packages named (when ``kinds`` is just ``packages``; ``fresh``: the documents of
+        those ``catalog_doc`` has, as ``store.snapshot_packages`` gives them): those packages
+        rebuilt, the rest of the snapshot and lookups shared. Anything wider builds a new
+        simulation."""
         from app.catalog.jobs import replace_packages
 
         if self.catalog is None or kinds - {"packages"}:
             return Simulation(catalog_doc)
-        if fresh is None:
-            fresh = [p for p in catalog_doc.get("packages", []) if p["name"] in packages]
         removed = set(packages) - {p["name"] for p in fresh}
         simulation = Simulation.__new__(Simulation)
         simulation.catalog_doc = catalog_doc
