@@ -74,6 +74,7 @@ def version_document(doc: Mapping[str, Any], which: str) -> Doc:
     """The catalog as version ``which`` (its date or name) prices it: the packages with every
     version's price changes up to it applied, without the ``versions`` section.
     Raises ``KeyError`` naming the known versions when there is no such version."""
+    from app.engine.packed import unpacked
     from app.engine.versions import PriceChange, changed_frequency
 
     versions = list(doc.get("versions") or ())
@@ -82,7 +83,7 @@ def version_document(doc: Mapping[str, Any], which: str) -> Doc:
     if index is None:
         known = ", ".join(version_names(doc)) or "none: the catalog has one version"
         raise KeyError(f"no catalog version {which!r} (versions: {known})")
-    out = copy.deepcopy({k: v for k, v in doc.items() if k != "versions"})
+    out: Doc = copy.deepcopy(unpacked({k: v for k, v in doc.items() if k != "versions"}))
     where = {f["name"]: (p, j) for p in out["packages"] for j, f in enumerate(p["frequencies"])}
     for i, v in enumerate(versions[1:index + 1], start=1):
         for j, c in enumerate(v.get("prices") or ()):

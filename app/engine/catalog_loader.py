@@ -18,6 +18,7 @@ from typing import Any
 
 from app.engine.allocation import gc_paused
 from app.engine.money import parse_decimal, quantum
+from app.engine.packed import PackedFrequency, PackedList
 from app.engine.periods import bill_frequency_from_document
 from app.engine.problems import BRACKET_NEEDS_COUNTING_RULE, Problem
 from app.engine.rules import bucket_threshold_problem, tier_end_problem
@@ -54,6 +55,11 @@ from app.engine.snapshot import (
 
 # --------------------------------------------------------------------------------------------
 # Loading
+
+
+RawFrequency = tuple[Mapping[str, Any] | PackedFrequency, str, str, frozenset[str]]
+"""A frequency's document (or where its package's bytes are), package, path and the package's
+services."""
 
 
 def _opt_date(text: str | None) -> dt.date | None:
@@ -154,7 +160,7 @@ class FrequencyTable(Mapping[str, PackageFrequency]):
     table never changes what it returns (concurrent first uses build equal objects).
     """
 
-    def __init__(self, raw: dict[str, tuple[Mapping[str, Any], str, str, frozenset[str]]],
+    def __init__(self, raw: dict[str, RawFrequency],
                  refs: _Refs, decimals: dict[str, Decimal]) -> None:
         self._raw = raw
         self._refs = refs
@@ -169,7 +175,7 @@ class FrequencyTable(Mapping[str, PackageFrequency]):
         ld = _Loader()
         ld.decimals = self._decimals
         with gc_paused():
-            built = _frequency(ld, f, path, package, members, self._refs)
+            built = _frequency(ld, _loaded(f), path, package, members, self._refs)
         if ld.problems:
             raise CatalogError(ld.problems)
         self._built[name] = built
@@ -184,11 +190,12 @@ class FrequencyTable(Mapping[str, PackageFrequency]):
     def __contains__(self, name: object) -> bool:
         return name in self._raw
 
-    def raw(self, name: str) -> tuple[Mapping[str, Any], str, str, frozenset[str]]:
+    def raw(self, name: str) -> RawFrequency:
         """The document of frequency ``name`` with its package, path and package services."""
-        return self._raw[name]
+        f, package, path, members = self._raw[name]
+        return _loaded(f), package, path, members
 
-    def replacing(self, raw: dict[str, tuple[Mapping[str, Any], str, str, frozenset[str]]],
+    def replacing(self, raw: dict[str, RawFrequency],
                   removed: set[str]) -> FrequencyTable:
         """A new table: these frequencies (``raw``, as in the constructor) in place of those
         named in ``removed``; every other one (built or not) shared with this table."""
@@ -218,12 +225,17 @@ class FrequencyTable(Mapping[str, PackageFrequency]):
                 continue
             ld = _Loader()
             ld.decimals = self._decimals
-            built = _frequency(ld, f, path, package, members, self._refs)
+            built = _frequency(ld, _loaded(f), path, package, members, self._refs)
             if ld.problems:
                 problems.extend(ld.problems)
             else:
                 self._built[name] = built
         return problems
+
+
+def _loaded(f: Mapping[str, Any] | PackedFrequency) -> Mapping[str, Any]:
+    """A frequency's document, decoded when the catalog's packages are packed."""
+    return f.load() if isinstance(f, PackedFrequency) else f
 
 
 def catalog_from_document(doc: Mapping[str, Any], *, check: bool = True) -> Catalog:
@@ -256,7 +268,7 @@ def replace_packages(catalog: Catalog, packages: Sequence[Mapping[str, Any]],
     package_map = dict(catalog.packages)
     for name in gone:
         package_map.pop(name, None)
-    raw: dict[str, tuple[Mapping[str, Any], str, str, frozenset[str]]] = {}
+    raw: dict[str, RawFrequency] = {}
     for p in packages:
         members = frozenset(p.get("services", []))
         names = []
@@ -327,7 +339,9 @@ def _catalog(doc: Mapping[str, Any], check: bool) -> Catalog:
             ld.bucket_tiers(b["tiers"], f"usage_buckets[{i}].tiers"),
         )
 
-    package_names = {p["name"] for p in doc.get("packages", [])}
+    package_docs = doc.get("packages", [])
+    packed = isinstance(package_docs, PackedList)
+    package_names = set(package_docs.names() if packed else (p["name"] for p in package_docs))
     counting_rules: dict[str, CountingRule] = {}
     for i, r in enumerate(doc.get("counting_rules", [])):
         packages_rule = r["counts"] == "packages"
@@ -375,8 +389,12 @@ def _catalog(doc: Mapping[str, Any], check: bool) -> Catalog:
     refs = _Refs(currencies, price_books, statuses, transitions, services, rate_plans,
                  usage_buckets, counting_rules, contracts, promo_codes)
     packages: dict[str, Package] = {}
-    raw_frequencies: dict[str, tuple[Mapping[str, Any], str, str, frozenset[str]]] = {}
-    for i, p in enumerate(doc.get("packages", [])):
+    raw_frequencies: dict[str, RawFrequency] = {}
+    # packed packages (the held document of a large catalog): each frequency is kept as where
+    # its package's bytes are, and decoded when a simulation first uses it
+    pairs: Iterable[tuple[Mapping[str, Any], bytes | None]] = (
+        package_docs.with_texts() if packed else ((p, None) for p in package_docs))
+    for i, (p, text) in enumerate(pairs):
         where = f"packages[{i}]"
         members = frozenset(p.get("services", []))
         if check:
@@ -392,7 +410,8 @@ def _catalog(doc: Mapping[str, Any], check: bool) -> Catalog:
             if name in raw_frequencies:
                 ld.problem(f"{where}.frequencies[{j}].name",
                            f"duplicate package frequency name '{name}'")
-            raw_frequencies[name] = (f, p["name"], f"{where}.frequencies[{j}]", members)
+            raw_frequencies[name] = (f if text is None else PackedFrequency(text, j), p["name"],
+                                     f"{where}.frequencies[{j}]", members)
             names.append(name)
         packages[p["name"]] = Package(p["name"], bool(p.get("enabled", True)), p.get("company"),
                                       bool(p.get("rollup_services", False)), bas,

@@ -659,12 +659,14 @@ class KillBillPublication(Base):
 
 
 class CatalogCache(Base):
-    """The whole catalog document as compact JSON, kept to load snapshots fast.
+    """The whole catalog document as compact JSON, kept to load snapshots fast: rows of JSON
+    lines, the document without its packages first, then a few hundred packages per row
+    (``store._read_snapshot_document``).
 
-    On SQLite its id is ``-(revision + 1)``, the catalog revision (``PRAGMA user_version``,
-    bumped by every write) it was read at, and it is used only at that revision; elsewhere every
-    write through the application layer deletes it in the same transaction. The next snapshot
-    load rebuilds a stale one. It is never the source of truth.
+    On SQLite the ids of its rows record the catalog revision (``PRAGMA user_version``, bumped
+    by every write) it was read at (``store._cache_base``), and it is used only at that
+    revision; elsewhere every write through the application layer deletes it in the same
+    transaction. The next snapshot load rebuilds a stale one. It is never the source of truth.
     """
 
     __tablename__ = "catalog_cache"

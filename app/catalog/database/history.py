@@ -21,6 +21,7 @@ import orjson
 from sqlalchemy import Connection, Table, delete, func, insert, select
 
 from app.catalog.database.versions import publish_versions
+from app.engine.packed import PackedList
 from app.models import schema as m
 from app.models.database import Database
 
@@ -261,10 +262,15 @@ def export_against(db: Database, number: int | None, current: Doc) -> tuple[
         row, manifest = _manifest(conn, number)
         itemwise = {d for key, ref in manifest if isinstance(ref, list) for d, _n in ref}
         whole = [ref for _key, ref in manifest if not isinstance(ref, list)]
-        mine: dict[str, list[str | None]] = {  # the digest of each current item (named)
-            key: [None if _name(item) is None else _digest(orjson.dumps(item))
-                  for item in current[key]]
-            for key in ITEMWISE if isinstance(current.get(key), list)}
+        mine: dict[str, list[str | None]] = {}  # the digest of each current item (named)
+        for key in ITEMWISE:
+            items = current.get(key)
+            if isinstance(items, PackedList):  # the held packages: their bytes as they are
+                mine[key] = [None if name is None else _digest(text)
+                             for name, text in zip(items.names(), items.texts(), strict=True)]
+            elif isinstance(items, list):
+                mine[key] = [None if _name(item) is None else _digest(orjson.dumps(item))
+                             for item in items]
         ours = {d for digests in mine.values() for d in digests if d is not None}
         same: set[str] = set()  # digests, of the current items and of the export's parts
         parts: dict[str, Any] = _load_parts(conn, whole)
@@ -282,8 +288,10 @@ def export_against(db: Database, number: int | None, current: Doc) -> tuple[
                 parts[digest] = orjson.loads(text) if item is None else item
     shown = dict(current)
     for key, digests in mine.items():
-        shown[key] = [{"name": item["name"]} if digest in same else item
-                      for item, digest in zip(current[key], digests, strict=True)]
+        items = current[key]
+        names = items.names() if isinstance(items, PackedList) else [_name(i) for i in items]
+        shown[key] = [{"name": name} if digest in same else items[i]  # (decoded if packed)
+                      for i, (name, digest) in enumerate(zip(names, digests, strict=True))]
     document = contract.as_read_with_extensions(_assemble(manifest, parts))
     return ExportRecord(row.exported_at, row.path, row.format, document, row.id), shown
 

@@ -26,6 +26,8 @@ from typing import Any
 
 import orjson
 
+from app.engine.packed import PackedList
+
 Schema = Mapping[str, Any]
 Step = str | int | list[str]  # a key, a position, or ["name" | "code", value]
 Extensions = dict[str, dict[str, Any]]  # locator (JSON of its steps) -> extension keys
@@ -343,7 +345,8 @@ def with_extensions(doc: dict[str, Any], extensions: Mapping[str, Mapping[str, A
     def own(value: Any) -> Any:
         if id(value) in copied:
             return value
-        fresh = dict(value) if isinstance(value, dict) else list(value)
+        fresh = (dict(value) if isinstance(value, dict)
+                 else value.copy() if isinstance(value, PackedList) else list(value))
         copied.add(id(fresh))
         return fresh
 
@@ -353,7 +356,7 @@ def with_extensions(doc: dict[str, Any], extensions: Mapping[str, Mapping[str, A
             if isinstance(step, str):
                 child = target.get(step) if isinstance(target, dict) else None
                 key: Any = step
-            elif isinstance(target, list):
+            elif isinstance(target, list | PackedList):
                 if isinstance(step, int):
                     key = step if 0 <= step < len(target) else None
                 else:
@@ -361,14 +364,18 @@ def with_extensions(doc: dict[str, Any], extensions: Mapping[str, Mapping[str, A
                     index = indexes.get((id(target), field_))
                     if index is None:
                         index = indexes[(id(target), field_)] = {}
-                        for i, v in enumerate(target):
-                            if isinstance(v, dict):
-                                index.setdefault(v.get(field_), i)
+                        if isinstance(target, PackedList) and field_ == "name":
+                            for i, n in enumerate(target.names()):  # not decoding each
+                                index.setdefault(n, i)
+                        else:
+                            for i, v in enumerate(target):
+                                if isinstance(v, dict):
+                                    index.setdefault(v.get(field_), i)
                     key = index.get(name)
                 child = None if key is None else target[key]
             else:
                 child = None
-            if not isinstance(child, dict | list):
+            if not isinstance(child, dict | list | PackedList):
                 target = None
                 break
             child = target[key] = own(child)

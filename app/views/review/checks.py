@@ -124,7 +124,7 @@ def check_in_steps(task: BackgroundTask, db: Database) -> list[CheckRow]:
     ``catalog-editor validate``, each fault once), each step's rows delivered as soon as they
     are ready; the whole list, in document order, at the end."""
     task.report(0, 0, "reading the saved catalog")
-    doc = store.snapshot_document(db)
+    doc = store.whole_snapshot_document(db)  # each problem's row reads its package
     packages = len(doc.get("packages") or [])
     steps = 2 + max(1, -(-packages // PACKAGES_PER_STEP))
     task.report(0, steps, "checking the schema, references and rules")

@@ -11,6 +11,7 @@ import pytest
 from app.catalog.database import export, store
 from app.catalog.document import contract
 from app.catalog.errors import ImportFailure
+from app.engine.packed import PackedList, unpacked
 
 
 def as_read(doc: Any) -> Any:
@@ -120,19 +121,19 @@ def test_the_catalog_as_exported_from_the_held_document_is_the_export(
     db = store.open_catalog(tmp_path / "x.sqlite")
     store.import_catalog(db, doc)
     held = store.snapshot_document(db)
-    held_bytes = orjson.dumps(held)
+    held_bytes = orjson.dumps(unpacked(held))
     exported = store.catalog_as_exported(db)
-    assert orjson.dumps(exported) == orjson.dumps(
+    assert orjson.dumps(unpacked(exported)) == orjson.dumps(
         contract.as_read_with_extensions(store.export_catalog(db)))
-    assert str(exported).count("x-origin") == count
-    assert orjson.dumps(store.snapshot_document(db)) == held_bytes  # not changed
-    assert "x-origin" not in str(held)
+    assert str(unpacked(exported)).count("x-origin") == count
+    assert orjson.dumps(unpacked(store.snapshot_document(db))) == held_bytes  # not changed
+    assert "x-origin" not in str(unpacked(held))
     # and after a save patches the held document
     package = store.package_document(db, doc["packages"][0]["name"])
     package["frequencies"][0]["price_books"]["standard"]["USD"]["recurring"][0]["amounts"][
         "Active"] = "61.00"
     store.save_package(db, package, original_name=package["name"])
-    assert orjson.dumps(store.catalog_as_exported(db)) == orjson.dumps(
+    assert orjson.dumps(unpacked(store.catalog_as_exported(db))) == orjson.dumps(
         contract.as_read_with_extensions(store.export_catalog(db)))
     db.close()
 
@@ -145,7 +146,7 @@ def test_the_catalog_as_exported_without_extension_keys_is_the_held_document(
 
 def test_the_packages_saved_are_found_by_name_in_the_held_document(demo_db: Any) -> None:
     """What the Simulator rebuilds after a save: the held document and the saved packages,
-    the same objects the document holds, found through its index."""
+    equal to those the document holds, found through its index."""
     assert store.snapshot_packages(demo_db, frozenset({"Mobile"}))[1] == [
         p for p in store.snapshot_document(demo_db)["packages"] if p["name"] == "Mobile"]
     package = store.package_document(demo_db, "Mobile")
@@ -154,6 +155,7 @@ def test_the_packages_saved_are_found_by_name_in_the_held_document(demo_db: Any)
     doc, found = store.snapshot_packages(demo_db, frozenset({"Mobile", "Mobile 2026", "TV"}))
     assert doc is store.snapshot_document(demo_db)
     assert [p["name"] for p in found] == ["Mobile 2026"]
-    assert found[0] is next(p for p in doc["packages"] if p["name"] == "Mobile 2026")
+    assert found[0] == next(p for p in doc["packages"] if p["name"] == "Mobile 2026")
+    assert isinstance(doc["packages"], PackedList)  # held as bytes, decoded when read
     store.delete_package(demo_db, "Mobile 2026")
     assert store.snapshot_packages(demo_db, frozenset({"Mobile 2026"}))[1] == []

@@ -227,7 +227,7 @@ def test_snapshot_document_is_cached_and_never_stale(db: Any,
     store.import_catalog(db, spec_catalog)
     assert store.snapshot_document(db) == contract.normalize(spec_catalog)[0]
     with db.engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT count(*) FROM catalog_cache").scalar() == 1
+        assert conn.exec_driver_sql("SELECT count(*) FROM catalog_cache").scalar() == 2
     assert store.snapshot_document(db) == contract.normalize(spec_catalog)[0]  # the cache
     package = store.package_document(db, "Home Bundle")
     usd = package["frequencies"][0]["price_books"]["standard"]["USD"]
@@ -253,23 +253,27 @@ def test_a_save_leaves_the_cached_copy_in_place_but_no_one_reads_it_stale(
 
     def cache_rows() -> list[int]:
         with first.engine.connect() as conn:
-            return list(conn.exec_driver_sql("SELECT id FROM catalog_cache").scalars())
+            return sorted(conn.exec_driver_sql("SELECT id FROM catalog_cache").scalars())
 
     def revision() -> int:
         with first.engine.connect() as conn:
             return int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
 
-    assert cache_rows() == [-(revision() + 1)]
+    def at(revision: int) -> list[int]:  # the head row and one row of packages
+        base = (revision + 1) * 2 ** 20
+        return [-(base + 2), -(base + 1)]
+
+    assert cache_rows() == at(revision())
     package = store.package_document(first, "Home Bundle")
     usd = package["frequencies"][0]["price_books"]["standard"]["USD"]
     usd["recurring"][0]["amounts"]["Active"] = "61.00"
     store.save_package(first, package, original_name="Home Bundle")
-    assert cache_rows() == [-(revision() + 1) + 1]  # still there, one revision behind
+    assert cache_rows() == at(revision() - 1)  # still there, one revision behind
     other = store.open_catalog(path)  # as another process: nothing held, an engine of its own
     doc = store.snapshot_document(other)
     assert doc["packages"][0]["frequencies"][0]["price_books"]["standard"]["USD"][
         "recurring"][0]["amounts"]["Active"] == "61.00"
-    assert cache_rows() == [-(revision() + 1)]  # replaced by the copy of the saved catalog
+    assert cache_rows() == at(revision())  # replaced by the copy of the saved catalog
     third = store.open_catalog(path)
     assert store.snapshot_document(third) == doc  # read from that copy
     for db in (first, other, third):
@@ -285,3 +289,45 @@ def test_import_and_save_leave_the_callers_document_untouched(
     before = copy.deepcopy(package)
     store.save_package(db, package, original_name="Home Bundle")
     assert package == before
+
+
+def test_the_cached_copy_is_read_a_few_packages_at_a_time_and_an_earlier_one_is_not_read(
+        tmp_path: Path, spec_catalog: dict[str, Any]) -> None:
+    """The cached copy is rows of JSON lines (the document without its packages, then rows of
+    packages, one per line), so that a large catalog is never read or written whole; a copy
+    left by the previous release (one whole document under the id ``-(revision + 1)``) is not
+    read: the catalog is read from its tables and cached again."""
+    import orjson
+
+    from app.engine.packed import PackedList, unpacked
+
+    path = tmp_path / "cached.sqlite"
+    first = store.open_catalog(path)
+    store.import_catalog(first, spec_catalog)
+    expected = contract.normalize(store.export_catalog(first))[0]
+    assert unpacked(store.snapshot_document(first)) == expected
+
+    def rows() -> list[str]:
+        with first.engine.connect() as conn:
+            return list(conn.exec_driver_sql(
+                "SELECT document_json FROM catalog_cache ORDER BY id DESC").scalars())
+
+    head, *parts = rows()
+    assert orjson.loads(head)["packages"] == [p["name"] for p in expected["packages"]]
+    assert [orjson.loads(line) for part in parts for line in part.split("\n")] == \
+        expected["packages"]
+    second = store.open_catalog(path)
+    held = store.snapshot_document(second)
+    assert isinstance(held["packages"], PackedList) and unpacked(held) == expected
+    with first.engine.begin() as conn:  # as the previous release wrote it
+        revision = int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+        conn.exec_driver_sql("DELETE FROM catalog_cache")
+        wrong = dict(expected, currencies=[])
+        conn.exec_driver_sql(
+            "INSERT INTO catalog_cache (id, built_at, document_json) VALUES (?, ?, ?)",
+            (-(revision + 1), "2026-01-01 00:00:00", orjson.dumps(wrong).decode()))
+    third = store.open_catalog(path)
+    assert unpacked(store.snapshot_document(third)) == expected
+    assert len(rows()) == 2  # cached again, the earlier copy gone
+    for db in (first, second, third):
+        db.close()
