@@ -2,4 +2,5 @@
 
 from app.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # not when a spawned process (the Checks, simulate-book) imports it
+    raise SystemExit(main())

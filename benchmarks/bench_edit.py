@@ -13,7 +13,8 @@ that is edited, opens the main window, then times, as a user meets them:
 - edit -> updated bill: Save in the Catalog tab, then the Simulator tab shown with the new bill;
 - the Checks tab, first open, until every check has reported; the Changes tab, later opens;
 - Save with every tab built;
-- the window's peak memory (resident set, from ``getrusage``).
+- the window's peak memory (resident set, from ``getrusage``), and that of the process the
+  Checks of a large catalog run in.
 
 Views that work in the background are waited for (the event loop keeps running, so the figure
 is when the result is on screen, not when the GUI thread was free again). Each figure is the
@@ -214,6 +215,9 @@ def main() -> int:
         for view in (window.lint_view, window.changes_view, window.simulator_view):
             wait(lambda v=view: not busy(v))  # type: ignore[misc]
         print(f"{'peak memory of the window (whole process)':<52} {peak_mb():8.0f} MB")
+        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        if children:  # the Checks of a large catalog run in a process of their own
+            print(f"{'peak memory of its largest child (the checks)':<52} {children:8.0f} MB")
         editor._drop_draft()
         window.close()
         db.close()

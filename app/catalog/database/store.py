@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, LargeBinary, Table, cast, delete, insert, select
+from sqlalchemy import Connection, LargeBinary, Table, cast, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.catalog.changes import EXPORTED
@@ -201,6 +201,12 @@ def snapshot_document(db: Database) -> Doc:
     doc = _read_snapshot_document(db)
     documents.put(db, doc)
     return doc
+
+
+def package_count(db: Database) -> int:
+    """How many packages the saved catalog has."""
+    with db.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(_t(m.Package))).scalar() or 0)
 
 
 def whole_snapshot_document(db: Database) -> Doc:

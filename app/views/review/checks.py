@@ -7,7 +7,6 @@ severity, where (in the catalog's words), message, frequency.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,10 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.catalog.checks import checked_steps
+from app.catalog.checks import frequency_of as frequency_of
 from app.catalog.database import store
 from app.catalog.database.store import Database
-from app.catalog.document.lint import PACKAGES_PER_STEP, lint_steps
-from app.catalog.document.paths import describe_path
 from app.catalog.errors import Problem
 from app.views.common.background import BackgroundTask, TaskRunner
 from app.views.common.list_table_model import ListTableModel
@@ -102,55 +101,18 @@ class ProblemsModel(ListTableModel):
         return [tuple(self.cell(r, k) for k in range(len(COLUMNS))) for r in self.items]
 
 
-_FREQUENCY_PATH = re.compile(r"^packages\[(\d+)\](?:\.frequencies\[(\d+)\])?")
-
-
-def frequency_of(doc: dict[str, Any], path: str) -> str:
-    """The package frequency (else the package) a problem's path points into, or ""."""
-    match = _FREQUENCY_PATH.match(path)
-    if match is None:
-        return ""
-    try:
-        package = doc["packages"][int(match.group(1))]
-        if match.group(2) is None:
-            return str(package["name"])
-        return str(package["frequencies"][int(match.group(2))]["name"])
-    except (KeyError, IndexError, TypeError):
-        return ""
-
-
 def check_in_steps(task: BackgroundTask, db: Database) -> list[CheckRow]:
-    """The Checks tab's work, off the GUI thread: validation, then lint in steps (the checks of
-    ``catalog-editor validate``, each fault once), each step's rows delivered as soon as they
-    are ready; the whole list, in document order, at the end."""
-    task.report(0, 0, "reading the saved catalog")
-    doc = store.whole_snapshot_document(db)  # each problem's row reads its package
-    packages = len(doc.get("packages") or [])
-    steps = 2 + max(1, -(-packages // PACKAGES_PER_STEP))
-    task.report(0, steps, "checking the schema, references and rules")
-    checked = store.check_catalog(doc)
-    seen = set(checked.problems)
-
-    def row(p: Problem) -> CheckRow:
-        return CheckRow(p, frequency_of(doc, p.path),
-                        (describe_path(doc, p.path) or "") if p.path else "")
-
-    rows = [row(p) for p in checked.problems]
-    task.deliver(rows)
-    done = 1
-    if any(p.severity == "error" for p in checked.problems) and not isinstance(
-            checked.document, dict):
-        return rows
-    try:
-        for step in lint_steps(doc):
-            done += 1
-            part = [row(p) for p in step if p not in seen]
+    """The Checks tab's work, off the GUI thread (for a large catalog in a process of its own:
+    :func:`app.catalog.checks.checked_steps`): validation, then lint in steps, each step's
+    rows delivered as soon as they are ready; the whole list, in document order, at the
+    end."""
+    rows: list[CheckRow] = []
+    for done, steps, what, found in checked_steps(db, cancelled=lambda: task.cancelled):
+        task.report(done, steps, what)
+        if found:
+            part = [CheckRow(*r) for r in found]
             rows.extend(part)
-            task.report(min(done, steps), steps, "looking for smells")
-            if part:
-                task.deliver(part)
-    except (KeyError, TypeError, AttributeError):
-        pass  # lint expects a schema-valid document; validation has said why it is not
+            task.deliver(part)
     return rows
 
 

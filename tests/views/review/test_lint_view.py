@@ -184,3 +184,57 @@ def test_cancel_stops_the_checks_and_input_stays_responsive(qtbot: Any, demo_db:
     qtbot.mouseClick(view.refresh_button, Qt.MouseButton.LeftButton)
     settled(qtbot, view)
     assert view.summary.text() == "No problems found in the saved catalog."
+
+
+def test_a_large_catalog_is_checked_in_a_process_of_its_own_with_the_same_rows(
+        qtbot: Any, db: Any, spec_catalog: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """From ``CHILD_FROM_PACKAGES`` packages the checks run in a separate process (the whole
+    catalog as objects stays out of the window's memory, the work off its Python lock): the
+    rows listed are those of the checks run in the window's own process."""
+    import multiprocessing
+
+    from app.catalog import checks
+
+    store.import_catalog(db, spec_catalog)
+    view = make_view(qtbot, db)
+    view.show()
+    settled(qtbot, view)
+    in_process = view.model.rows()
+    assert len(in_process) == 2
+    started: list[Any] = []
+    real_context = multiprocessing.get_context
+
+    def watched(method: str) -> Any:
+        context = real_context(method)
+        real_process = context.Process
+
+        def process(*args: Any, **kwargs: Any) -> Any:
+            started.append(real_process(*args, **kwargs))
+            return started[-1]
+
+        monkeypatch.setattr(context, "Process", process)
+        return context
+
+    monkeypatch.setattr(checks.multiprocessing, "get_context", watched)
+    monkeypatch.setattr(checks, "CHILD_FROM_PACKAGES", 1)
+    with qtbot.waitSignal(view.checked, timeout=60_000):
+        qtbot.mouseClick(view.refresh_button, Qt.MouseButton.LeftButton)
+    assert len(started) == 1 and started[0].exitcode == 0
+    assert view.model.rows() == in_process
+    assert view.summary.text() == "0 errors, 2 warnings in the saved catalog."
+
+
+def test_cancel_ends_the_checking_process(qtbot: Any, demo_db: Any,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.catalog import checks
+
+    monkeypatch.setattr(checks, "CHILD_FROM_PACKAGES", 1)
+    alive: list[bool] = []
+    steps = checks.checked_steps(demo_db, cancelled=lambda: bool(alive))
+    assert next(steps)[2] == "reading the saved catalog"
+    alive.append(True)  # Cancel: the process is ended, no further step comes
+    assert list(steps) == []
+    import multiprocessing
+
+    assert not [p for p in multiprocessing.active_children()
+                if p.name == "catalog-editor checks"]
