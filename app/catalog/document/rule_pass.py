@@ -357,35 +357,42 @@ class _RuleChecker:
         services = self.services
         for k, row in enumerate(charges.get("recurring") or []):
             rows += 1
-            rat: Elems = (*at, "recurring", k)
             name = row["service"]
-            service = self.row_service(seen, rat, k, "recurring", name, package, members)
+            # row_service's answer, its path built only for a service that needs a look
+            service: dict[str, Any] | None
+            if name is not None and name not in seen and name in services and name in members:
+                seen[name] = k
+                service = services[name]
+            else:
+                service = self.row_service(seen, (*at, "recurring", k), k, "recurring", name,
+                                           package, members)
             if service is not None and service["base_type"] in ("one_time", "fee"):
-                self.error((*rat, "service"), _wrong_row(name, service["base_type"],
-                                                         "recurring"))
-            self.check_recurring(rat, row, tiering)
+                self.error((*at, "recurring", k, "service"),
+                           _wrong_row(name, service["base_type"], "recurring"))
+            self.check_recurring(at, k, row, tiering)
         seen = {}
         seen_transitions: dict[tuple[str, str], int] = {}
         for k, charge in enumerate(charges.get("transitions") or []):
             rows += 1
-            tat: Elems = (*at, "transitions", k)
             name, transition = charge["service"], charge["transition"]
             if not (name is not None and name in services and name in members):
-                self.member((*tat, "service"), name, package, members)
+                self.member((*at, "transitions", k, "service"), name, package, members)
             if transition not in self.transitions and transition is not None:
-                self.ref((*tat, "transition"), transition, self.transitions, "transition")
+                self.ref((*at, "transitions", k, "transition"), transition, self.transitions,
+                         "transition")
             charge_service = charge["charge_service"]
             if charge_service is not None and (
                     charge_service in services
-                    or self.ref((*tat, "charge_service"), charge_service, services, "service")):
+                    or self.ref((*at, "transitions", k, "charge_service"), charge_service,
+                                services, "service")):
                 base = services[charge_service]["base_type"]
                 if base != "fee":
-                    self.error((*tat, "charge_service"),
+                    self.error((*at, "transitions", k, "charge_service"),
                                f"charge service {charge_service!r} must be a fee service "
                                f"(base type fee), not {base}")
             key = (name, transition)
             if key in seen_transitions:
-                self.unique(seen_transitions, key, k, tat,
+                self.unique(seen_transitions, key, k, (*at, "transitions", k),
                             f"two charges for transition {key[1]!r} of {key[0]!r}",
                             "transitions")
             else:
@@ -394,10 +401,10 @@ class _RuleChecker:
             if penalty is not None:
                 months, days = penalty.get("threshold_months"), penalty.get("threshold_days")
                 if months is not None and days is not None:
-                    self.error((*tat, "penalty", "threshold_days"),
+                    self.error((*at, "transitions", k, "penalty", "threshold_days"),
                                "give threshold_months or threshold_days, not both")
                 elif months is None and days is None:
-                    self.error((*tat, "penalty"),
+                    self.error((*at, "transitions", k, "penalty"),
                                "a penalty needs a threshold: threshold_months or threshold_days")
         for k, row in enumerate(charges.get("one_time") or []):
             rows += 1
@@ -443,14 +450,25 @@ class _RuleChecker:
         self.unique(seen, service, k, at, f"service {service!r} has two {section} rows in this "
                     "price book and currency", section)
 
-    def check_recurring(self, at: Elems, row: Mapping[str, Any], tiering: str) -> None:
+    def check_recurring(self, charges_at: Elems, k: int, row: Mapping[str, Any],
+                        tiering: str) -> None:
+        """Check recurring row ``k`` of the charges at ``charges_at``."""
         statuses = self.statuses
         amounts = row.get("amounts")
+        tiers_by_status: Mapping[str, list[dict[str, Any]]] = row.get("tiers") or {}
+        settings = row.get("settings")
+        setting = row.get("usage_bucket")
+        discounts = row.get("discounts")
+        if not (tiers_by_status or setting is not None or discounts) \
+                and (not amounts or amounts.keys() <= statuses.keys()) \
+                and (not settings or settings.get("rate_plan") is None
+                     or settings.get("rate_plan") in self.rate_plans):
+            return  # the common row: nothing below would report anything
+        at: Elems = (*charges_at, "recurring", k)
         if amounts:
             for status in amounts:
                 if status not in statuses and status is not None:
                     self.ref((*at, "amounts", status), status, statuses, "status")
-        tiers_by_status: Mapping[str, list[dict[str, Any]]] = row.get("tiers") or {}
         if tiers_by_status:
             if tiering == "none":
                 self.warning((*at, "tiers"), TIERS_IGNORED)
@@ -458,8 +476,7 @@ class _RuleChecker:
                 if status not in statuses and status is not None:
                     self.ref((*at, "tiers", status), status, statuses, "status")
                 self.check_tiers((*at, "tiers", status), tiers)
-        self.check_settings(at, row.get("settings"))
-        setting = row.get("usage_bucket")
+        self.check_settings(at, settings)
         if setting is not None:
             bat: Elems = (*at, "usage_bucket")
             if self.ref((*bat, "bucket"), setting["bucket"], self.buckets, "usage bucket"):
@@ -470,7 +487,6 @@ class _RuleChecker:
                                f"{bucket['service']!r}, not {row['service']!r}")
             if setting.get("tiers") is not None:
                 self.check_bucket_tiers((*bat, "tiers"), setting["tiers"])
-        discounts = row.get("discounts")
         if not discounts:
             return
         for d, discount in enumerate(discounts):
@@ -491,6 +507,17 @@ class _RuleChecker:
 
     def check_tiers(self, at: Elems, tiers: list[dict[str, Any]]) -> None:
         last = len(tiers) - 1
+        if last >= 1:  # the common list: ends rising from at least 1, the last one open
+            ends = [tier["end"] for tier in tiers]
+            first = ends[0]
+            if ends[last] is None and first is not None and first >= 1:
+                prev = first
+                for end in ends[1:last]:
+                    if end is None or end <= prev:
+                        break
+                    prev = end
+                else:
+                    return
         prev_end: int | None = None
         for k, tier in enumerate(tiers):
             end = tier["end"]

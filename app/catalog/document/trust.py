@@ -252,7 +252,22 @@ def _needs_walk(doc: dict[str, Any]) -> bool:
             return True
         if any(unicodedata.category(c) == "Cf" for c in set(chars)):
             return _needs_walk_exactly(doc)
-    return _LONG_BYTES.search(data) is not None
+    return _has_long_string(data)
+
+
+_BLOCK = (MAX_NAME_CHARS + 1) // 2
+
+
+def _has_long_string(data: bytes) -> bool:
+    """Whether ``_LONG_BYTES`` matches ``data``: a run of more than MAX_NAME_CHARS bytes
+    without a quote contains a whole aligned block of ``_BLOCK`` bytes without one, so the
+    regular expression (which reads every byte) runs only when such a block exists; finding
+    a quote in each block is one C-level search that stops at the first quote."""
+    find = data.find
+    for start in range(0, len(data) - _BLOCK + 1, _BLOCK):
+        if find(b'"', start, start + _BLOCK) == -1:
+            return _LONG_BYTES.search(data) is not None
+    return False
 
 
 def trust_findings(doc: object) -> list[Found]:

@@ -31,6 +31,7 @@ from app.catalog.document.rule_pass import TIERS_FIRST_ONLY, TIERS_IGNORED, _Rul
 from app.catalog.document.schema_pass import _schema_problems, _validator, schema_valid_fast
 from app.catalog.document.trust import trust_findings
 from app.catalog.document.wording import Elems, Found
+from app.engine.allocation import gc_paused
 from app.engine.problems import Problem, format_path
 
 __all__ = ["MAX_DEPTH", "TIERS_FIRST_ONLY", "TIERS_IGNORED", "Elems", "Found", "order_problems",
@@ -57,7 +58,17 @@ def validate_catalog(doc: object) -> list[Problem]:
 def validate_catalog_structure(doc: object) -> tuple[list[Problem], bool]:
     """:func:`validate_catalog`'s problems, and whether the document's structure held (the
     schema problems, if any, are about values only, so the rule pass ran): a caller that
-    goes on to lint knows from it, without another pass, that lint can walk the document."""
+    goes on to lint knows from it, without another pass, that lint can walk the document.
+
+    The cyclic garbage collector is paused throughout: the checks allocate hundreds of
+    thousands of short-lived tuples and strings (paths, keys) that form no cycles, and each
+    collection they would trigger walks the document again (a large one holds millions of
+    objects); reference counting frees them all the same."""
+    with gc_paused():
+        return _validate_structure(doc)
+
+
+def _validate_structure(doc: object) -> tuple[list[Problem], bool]:
     try:
         # The schema nests nothing without bound, so a document it accepts is shallow: the
         # depth walk (a second pass over everything) is needed only before jsonschema, which
