@@ -46,13 +46,16 @@ _SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f"
                       "\u202a-\u202e\u2066-\u2069]")
 """Characters refused in any text (controls other than tab and newlines, direction controls)."""
 
-_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5"
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f"
+                        "\u0890\u0891\u08e2\u115f\u1160\u17b4\u17b5"
                         "\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164"
-                        "\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb\U0001d173-\U0001d17a"
+                        "\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb\U000110bd\U000110cd"
+                        "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
                         "\U000e0000-\U000e0fff]")
-"""Every character this module could report (controls, format and filler characters): a
-document whose JSON text has none of them, and no text longer than a name may be, has no text
-problem, which one C-level search of the serialised document decides."""
+"""Every character this module could report (controls, every format character of Unicode 16,
+filler characters): a document whose JSON text has none of them, and no text longer than a
+name may be, has no text problem, which one C-level search of the serialised document decides.
+A format character of a later Unicode is caught by the category test of :func:`_needs_walk`."""
 
 _LONG = re.compile(f'"[^"]{{{MAX_NAME_CHARS + 1},}}"')
 
@@ -237,8 +240,8 @@ def _needs_walk(doc: dict[str, Any]) -> bool:
     characters (DEL and everything beyond ASCII), so they agree on the backslash and the
     invisible characters; only the long-run search differs (separators, bytes against
     characters), and a string the walk finds too long is in both either a long run or escaped.
-    A format character (Cf) that ``_INVISIBLE`` leaves out can only be reported when the exact
-    test says walk, so a document holding one is decided by the exact test."""
+    A format character (Cf) that ``_INVISIBLE`` leaves out (one added by a later Unicode) always
+    means walk: the walk reports every format character, which the exact test did not know."""
     try:
         data = orjson.dumps(doc)
     except TypeError:  # orjson.JSONEncodeError: integers beyond 64 bits, lone surrogates, ...
@@ -251,7 +254,7 @@ def _needs_walk(doc: dict[str, Any]) -> bool:
         if _INVISIBLE.search(chars) is not None:
             return True
         if any(unicodedata.category(c) == "Cf" for c in set(chars)):
-            return _needs_walk_exactly(doc)
+            return True
     return _has_long_string(data)
 
 

@@ -129,3 +129,17 @@ def test_a_clean_catalog_has_no_trust_problems(spec_catalog: dict[str, Any],
 
     assert trust_problems(spec_catalog) == []
     assert trust_problems(demo_catalog) == []
+
+
+@pytest.mark.parametrize("mark", ["\u0600", "\u06dd", "\u070f", "\u0890", "\u08e2",
+                                  "\U000110bd", "\U00013430", "\U0001bca0"],
+                         ids=lambda c: f"U+{ord(c):04X}")
+def test_every_format_character_in_a_name_is_reported(
+        spec_catalog: dict[str, Any], mark: str) -> None:
+    """Format characters outside the common zero-width ones (Arabic number signs, the Syriac
+    abbreviation mark, Egyptian hieroglyph and shorthand format controls) are as invisible
+    in a name: the quick search of the document must not let them through unseen."""
+    spec_catalog["packages"][0]["name"] = "Gold" + mark
+    warnings = problems(spec_catalog, "warning")
+    assert any(w.startswith(f"packages[0].name: contains invisible characters (U+{ord(mark):04X}")
+               for w in warnings), warnings
