@@ -55,7 +55,7 @@ _INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u034f\u0600-\u0605\u061c\u06d
 """Every character this module could report (controls, every format character of Unicode 16,
 filler characters): a document whose JSON text has none of them, and no text longer than a
 name may be, has no text problem, which one C-level search of the serialised document decides.
-A format character of a later Unicode is caught by the category test of :func:`_needs_walk`."""
+A format character of a later Unicode is caught by the category test of :func:`_has_invisible`."""
 
 _LONG = re.compile(f'"[^"]{{{MAX_NAME_CHARS + 1},}}"')
 
@@ -222,8 +222,15 @@ def _needs_walk_exactly(doc: dict[str, Any]) -> bool:
         text = json.dumps(doc, ensure_ascii=False)
     except (TypeError, ValueError):
         return True
-    return _INVISIBLE.search(text) is not None or "\\u" in text or "\\" in text \
+    return _has_invisible(text) or "\\u" in text or "\\" in text \
         or _LONG.search(text) is not None
+
+
+def _has_invisible(chars: str) -> bool:
+    """Whether ``chars`` hold a character the walk could report: one ``_INVISIBLE`` lists, or
+    any other format character (Cf, one added by a later Unicode)."""
+    return _INVISIBLE.search(chars) is not None or any(
+        unicodedata.category(c) == "Cf" for c in set(chars) if c >= "\x80")
 
 
 _ASCII = bytes(range(128))
@@ -251,9 +258,7 @@ def _needs_walk(doc: dict[str, Any]) -> bool:
     wide = data.translate(None, _ASCII)  # the non-ASCII characters, whole (UTF-8)
     if wide:
         chars = wide.decode("utf-8")
-        if _INVISIBLE.search(chars) is not None:
-            return True
-        if any(unicodedata.category(c) == "Cf" for c in set(chars)):
+        if _has_invisible(chars):
             return True
     return _has_long_string(data)
 
